@@ -1,0 +1,330 @@
+"""Cell-level normalizing: white space, full-width characters, types, answers, numbers.
+
+Pure. Each function takes text and returns a normalized value or a problem code (a ``str`` from
+``messages.MESSAGES``) — never raises for bad input, because a bad cell is a row-level problem.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import re
+import unicodedata
+
+TYPES = ("single", "multiple", "true_false", "fill_blank", "open")
+LETTERS = "ABCDEFGH"
+MAX_OPTIONS = 8
+
+# One translate() call per cell: every kind of white space -> ' ', zero-width -> gone,
+# full-width letters and digits -> ASCII (Chinese punctuation is kept as the author wrote it).
+_TABLE: dict[int, int | None] = {
+    c: 0x20 for c in (0xA0, 0x1680, 0x202F, 0x205F, 0x3000, 0x0B, 0x0C, *range(0x2000, 0x200B))
+}
+_TABLE.update({c: None for c in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF)})
+_TABLE.update(
+    {
+        c: c - 0xFEE0
+        for c in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))
+    }
+)
+_TABLE[ord("\r")] = None
+
+
+def clean(text: str) -> str:
+    """Trim every kind of white space, make full-width letters/digits ASCII, drop CR."""
+    return text.translate(_TABLE).strip()
+
+
+def squash(text: str) -> str:
+    """The comparison key of a text: NFKC, case-folded, without any white space."""
+    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def fingerprint(stem: str, options: list[str] | tuple[str, ...], points: int | None) -> str:
+    """Identity of a question: its normalized stem, options and point value.
+
+    Points are part of it because a risk round draws by value: the same stem at 10 and at 20
+    points is two cards (real banks do this, one sheet per value).
+    """
+    key = "\x1f".join([squash(stem), *(squash(o) for o in options), str(points or "")])
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=16).hexdigest()
+
+
+# --------------------------------------------------------------------------- question text
+
+_NUMBERING = re.compile(
+    r"^(?:\d{1,4}\s*[、．]|\d{1,4}\.(?!\d)|[（(]\d{1,4}[)）]|第\d{1,4}题[、.．:：]?)\s*"
+)
+_ATTRIBUTION = re.compile(r"\s*【(出题|来源|出处)[:：]([^】]*)】\s*$")
+_BLANK = re.compile(r"[（(]\s*[)）]|_{2,}|＿{2,}|﹍{2,}")
+_QUESTION_LIKE = re.compile(r"[?？]|[（(]\s*[)）]|_{2,}|＿|[:：]\s*$|是\s*$|为\s*$")
+
+
+def split_stem(stem: str) -> tuple[str, str]:
+    """(stem without its '12、' numbering and '【出题：…】' note, the note)."""
+    stem = _NUMBERING.sub("", stem, count=1)
+    note = ""
+    match = _ATTRIBUTION.search(stem)
+    if match:
+        note = f"{match.group(1)}：{match.group(2).strip()}"
+        stem = stem[: match.start()]
+    return stem.strip(), note
+
+
+def has_blank(stem: str) -> bool:
+    return bool(_BLANK.search(stem))
+
+
+def question_like(text: str) -> bool:
+    return bool(_QUESTION_LIKE.search(text))
+
+
+_OPTION_PREFIX = re.compile(r"^[(（]?([A-Ha-h])[)）]?\s*[.．、:：)）]\s*|^[(（]([A-Ha-h])[)）]\s*")
+
+
+def strip_option_prefixes(options: list[str]) -> list[str]:
+    """Remove 'A.', 'A、', 'A．', '(A)' prefixes: when the letter is the option's own, or when
+    every option in the row carries one (so 'A、B都对' alone in column D is left alone)."""
+    found = [_OPTION_PREFIX.match(o) for o in options]
+    every = all(f for f, o in zip(found, options, strict=True) if o) and any(found)
+    out = []
+    for i, (opt, match) in enumerate(zip(options, found, strict=True)):
+        if match and (every or (match.group(1) or match.group(2)).upper() == LETTERS[i]):
+            opt = opt[match.end() :].strip()
+        out.append(opt)
+    return out
+
+
+# --------------------------------------------------------------------------- types
+
+_TYPE_WORDS = {
+    "single": ("单选", "单项选择", "单择", "单选择", "single", "singlechoice", "radio", "sc"),
+    # 'choice' is not a type: single or multiple, decided by the number of answers
+    "choice": ("选择", "choice", "选择题型", "客观"),
+    "multiple": (
+        "多选",
+        "多项选择",
+        "不定项",
+        "不定项选择",
+        "多选择",
+        "multiple",
+        "multiplechoice",
+        "multi",
+        "checkbox",
+        "mc",
+    ),
+    "true_false": (
+        "判断",
+        "是非",
+        "对错",
+        "正误",
+        "判断正误",
+        "judge",
+        "truefalse",
+        "tf",
+        "boolean",
+        "bool",
+        "yesno",
+        "judgement",
+    ),
+    "fill_blank": ("填空", "填充", "fill", "fillblank", "fillintheblank", "blank", "completion"),
+    "open": (
+        "简答",
+        "问答",
+        "论述",
+        "主观",
+        "开放",
+        "抢答",
+        "计算",
+        "名词解释",
+        "open",
+        "essay",
+        "shortanswer",
+        "text",
+        "subjective",
+    ),
+}
+_TYPE_LOOKUP = {word: t for t, words in _TYPE_WORDS.items() for word in words}
+
+
+def parse_type(text: str) -> str | None:
+    """'单选题', 'Multiple choice', 'judge' -> one of TYPES (or 'choice'); None when unknown."""
+    key = re.sub(r"[\s_\-/]", "", unicodedata.normalize("NFKC", text).casefold())
+    key = re.sub(r"(题型|题目|试题|题|question|questions|type)$", "", key) or key
+    return _TYPE_LOOKUP.get(key)
+
+
+# --------------------------------------------------------------------------- answers
+
+_TRUE = {
+    "正确",
+    "对",
+    "√",
+    "✓",
+    "✔",
+    "☑",
+    "t",
+    "true",
+    "是",
+    "y",
+    "yes",
+    "right",
+    "correct",
+    "1",
+    "对的",
+    "正确的",
+    "o",
+    "○",
+}
+_FALSE = {
+    "错误",
+    "错",
+    "×",
+    "✗",
+    "✘",
+    "☒",
+    "f",
+    "false",
+    "否",
+    "n",
+    "no",
+    "wrong",
+    "incorrect",
+    "0",
+    "错的",
+    "x",
+    "不对",
+    "不正确",
+}
+# for *inferring* a true/false question, digits and x/o are too ambiguous
+_TF_STRONG = {"正确", "错误", "对", "错", "√", "×", "✓", "✗", "✔", "✘", "true", "false", "t", "f"}
+
+
+def truth(text: str) -> bool | None:
+    """正确/错误, 对/错, √/×, T/F, true/false, 是/否, 1/0 -> True/False; None when unreadable."""
+    key = unicodedata.normalize("NFKC", text).strip().casefold().rstrip("。.!！")
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    return None
+
+
+def looks_true_false(text: str) -> bool:
+    return unicodedata.normalize("NFKC", text).strip().casefold() in _TF_STRONG
+
+
+def literal_list(text: str) -> list[str] | None:
+    """ "['罗盛教', '李大钊']" (a Python/JSON list of answer texts) -> the texts; else None."""
+    if not (text.startswith("[") and text.endswith("]")) or len(text) > 4000:
+        return None
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+    if not isinstance(value, (list, tuple)):
+        return None
+    return [clean(str(v)) for v in value if clean(str(v))]
+
+
+_SEPARATORS = re.compile(r"[\s,，、|｜/;；&+和及]+")
+_LETTERS_ONLY = re.compile(r"[A-Ha-h]+")
+
+
+def choice_answer(text: str, options: list[str]) -> list[int] | str:
+    """The option indexes an answer names, or a problem code.
+
+    Accepted: 'ABD', 'A,B,D', 'A、B、D', 'A|B', 'abd', full-width 'ＡＢ', option numbers '1,2,3',
+    and option texts instead of letters. A whole-answer match on an option's text wins over
+    reading digits as option numbers (options '2','3','4','5' with answer '3' mean B).
+    """
+    raw = unicodedata.normalize("NFKC", text).strip()
+    count = len(options)
+    compact = _SEPARATORS.sub("", raw).rstrip("。.")
+    if _LETTERS_ONLY.fullmatch(compact):
+        picks = sorted({LETTERS.index(c) for c in compact.upper()})
+        return picks if picks[-1] < count else "answer_out_of_range"
+    keys = [squash(o) for o in options]
+    whole = squash(raw)
+    if whole in keys:
+        return [keys.index(whole)]
+    tokens = [t for t in _SEPARATORS.split(raw) if t]
+    if tokens and all(t.isdigit() for t in tokens):
+        numbers = sorted({int(t) for t in tokens})
+        return (
+            [n - 1 for n in numbers]
+            if numbers[0] >= 1 and numbers[-1] <= count
+            else "answer_out_of_range"
+        )
+    parts = [squash(t) for t in re.split(r"[|｜;；、,，]+", raw) if t.strip()]
+    if parts and all(p in keys for p in parts):
+        return sorted({keys.index(p) for p in parts})
+    return "answer_unparsed"
+
+
+def text_answers(text: str) -> list[str]:
+    """Accepted answers of a fill-in/open question: a list literal, or texts split on '|'."""
+    listed = literal_list(text)
+    if listed is not None:
+        return listed
+    return [clean(part) for part in re.split(r"[|｜]", text) if clean(part)]
+
+
+# --------------------------------------------------------------------------- numbers etc.
+
+_NUMBER = re.compile(
+    r"^\s*(-?\d+(?:\.\d+)?)\s*(分|points?|pts?|秒|s|sec|secs|seconds|分钟|min)?\s*$", re.I
+)
+
+
+def whole_number(text: str) -> int | None | str:
+    """'10', '10.0', '10分', '60秒', '60 s', '2分钟' -> int; '' -> None; else 'bad_number'."""
+    if not text:
+        return None
+    match = _NUMBER.match(unicodedata.normalize("NFKC", text))
+    if not match:
+        return "bad_number"
+    value = float(match.group(1))
+    if (match.group(2) or "").lower() in ("分钟", "min"):
+        value *= 60
+    if value != int(value) or value < 0 or value > 1_000_000:
+        return "bad_number"
+    return int(value)
+
+
+_DIFFICULTY = {
+    "easy": ("easy", "简单", "容易", "易", "低", "初级", "基础", "1", "e", "low", "simple"),
+    "medium": (
+        "medium",
+        "中等",
+        "一般",
+        "中",
+        "适中",
+        "普通",
+        "中级",
+        "2",
+        "normal",
+        "m",
+        "moderate",
+        "average",
+    ),
+    "hard": ("hard", "困难", "难", "高", "较难", "高级", "difficult", "3", "h", "high"),
+}
+_DIFFICULTY_LOOKUP = {w: d for d, words in _DIFFICULTY.items() for w in words}
+DIFFICULTY_ZH = {"easy": "简单", "medium": "中等", "hard": "困难"}
+
+
+def difficulty(text: str) -> str | None:
+    """'简单' / 'easy' / '1' -> 'easy' (or medium, hard); None when unknown."""
+    key = re.sub(r"\s", "", unicodedata.normalize("NFKC", text).casefold())
+    key = {"4": "3", "5": "3", "1.0": "1", "2.0": "2", "3.0": "3"}.get(key, key)
+    return _DIFFICULTY_LOOKUP.get(key)
+
+
+_SHEET_POINTS = re.compile(r"^\s*(\d{1,4})\s*(分|分题|points?|pts?)?\s*$", re.I)
+
+
+def points_from_sheet_name(name: str) -> int | None:
+    """A sheet named '10', '20分' or '30 points' holds questions worth that much."""
+    match = _SHEET_POINTS.match(unicodedata.normalize("NFKC", name))
+    return int(match.group(1)) if match else None

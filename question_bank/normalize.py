@@ -1,0 +1,527 @@
+"""From rows of cells to questions: find the header (or infer the columns), read each row.
+
+Pure: cells in, ``ParsedQuestion`` records and row-level ``Problem`` records out.
+
+Rules, in the order they apply to a sheet:
+- The header is looked for in the first 30 rows: a row where at least two different known
+  columns (Chinese or English names, see ``ALIASES``) make up at least 40% of the filled cells,
+  one of them a question, answer, type or option column. A header found again further down
+  starts a new block with its own columns.
+- Without a header, the sheet is read when its shape is unambiguous: question text, then 2-8
+  option columns, then a column of answer letters; or question text and an answer column, when
+  most of the first column reads as questions (or the answers are list literals). Otherwise the
+  sheet is skipped with the reason.
+- A sheet named after a point value ('10', '20分') gives its questions that value.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from . import answers as a
+from .cellformat import cell_text
+from .messages import Problem, SkippedSheet
+from .sheets import RawSheet, Workbook, col_letter
+
+_ALIAS_WORDS: dict[str, tuple[str, ...]] = {
+    "type": (
+        "题型",
+        "类型",
+        "题目类型",
+        "试题类型",
+        "题型名称",
+        "题类",
+        "type",
+        "questiontype",
+        "qtype",
+        "kind",
+    ),
+    "stem": (
+        "题目",
+        "题干",
+        "试题",
+        "问题",
+        "题目内容",
+        "问题内容",
+        "试题内容",
+        "题干内容",
+        "题目名称",
+        "试题题目",
+        "题目描述",
+        "内容",
+        "question",
+        "questions",
+        "stem",
+        "title",
+        "questiontext",
+        "content",
+        "prompt",
+    ),
+    "answer": (
+        "答案",
+        "正确答案",
+        "正确选项",
+        "标准答案",
+        "参考答案",
+        "答案选项",
+        "answer",
+        "answers",
+        "correctanswer",
+        "correctanswers",
+        "correct",
+        "key",
+        "rightanswer",
+        "solution",
+    ),
+    "points": ("分值", "分数", "题目分值", "每题分值", "score", "points", "point", "marks", "mark"),
+    "difficulty": ("难度", "难易度", "难易程度", "难度等级", "难度系数", "difficulty", "level"),
+    "category": (
+        "分类",
+        "类别",
+        "题目分类",
+        "知识点",
+        "一级分类",
+        "章节",
+        "科目",
+        "专题",
+        "category",
+        "category1",
+        "subject",
+        "topic",
+        "tag",
+        "tags",
+    ),
+    "explanation": (
+        "解析",
+        "答案解析",
+        "试题解析",
+        "题目解析",
+        "解释",
+        "答案说明",
+        "analysis",
+        "explanation",
+        "explain",
+        "rationale",
+    ),
+    "hint": ("提示", "hint", "hints", "备注", "note", "remark"),
+    "time_limit": (
+        "时限",
+        "时间限制",
+        "答题时间",
+        "答题时限",
+        "限时",
+        "作答时间",
+        "时间",
+        "timelimit",
+        "time",
+        "seconds",
+        "duration",
+    ),
+    "index": ("序号", "编号", "题号", "no", "id", "#", "number", "num"),
+}
+ALIASES: dict[str, str] = {w: f for f, words in _ALIAS_WORDS.items() for w in words}
+for _i, _L in enumerate(a.LETTERS):
+    for _w in (
+        f"选项{_L}",
+        f"{_L}选项",
+        _L,
+        f"option{_L}",
+        f"选项{_L}内容",
+        f"choice{_L}",
+        f"opt{_L}",
+        f"选项{_i + 1}",
+        f"option{_i + 1}",
+        f"answer{_i + 1}",
+        f"choice{_i + 1}",
+        f"opt{_i + 1}",
+        f"{_L}项",
+    ):
+        ALIASES[_w.casefold()] = f"opt{_i}"
+_STRONG = {"stem", "answer", "type"}
+HEADER_SEARCH_ROWS = 30
+
+
+def header_key(cell: object) -> str | None:
+    """The field a header cell names ('正确答案' -> 'answer', 'Answer 2 - max 75' -> 'opt1')."""
+    if not isinstance(cell, str) or not cell or len(cell) > 80:
+        return None
+    text = unicodedata.normalize("NFKC", cell).strip()
+    text = re.split(r"\s[-–—]\s|\n", text, maxsplit=1)[0]
+    text = re.sub(r"[(（\[【][^)）\]】]*[)）\]】]", "", text)
+    text = re.sub(r"[\s_\-*:：·.]", "", text).casefold()
+    return ALIASES.get(text)
+
+
+@dataclass
+class Columns:
+    """Which column holds which field, for one block of rows."""
+
+    fields: dict[str, int]
+    options: list[int]  # column of option A, B, ... (in order)
+    header_row: int | None = None
+
+
+def match_header(cells: list) -> Columns | None:
+    """Columns if this row is a header row, else None.
+
+    It needs a question, answer or type column among at least two known ones, making up 40% of
+    the filled cells; bare letters count as options only in a run A, B, C… (data rows are full of
+    single letters).
+    """
+    found: dict[str, int] = {}
+    filled = 0
+    bare: list[tuple[int, str]] = []
+    for col, cell in enumerate(cells):
+        if cell == "" or cell is None:
+            continue
+        filled += 1
+        key = header_key(cell)
+        if not key or key in found:
+            continue
+        if key.startswith("opt") and len(cell.strip()) == 1:
+            bare.append((col, key))
+            continue
+        found[key] = col
+    run = [(c, k) for i, (c, k) in enumerate(bare) if k == f"opt{i}"]
+    if len(run) >= 2 and len(run) == len(bare):
+        found.update({k: c for c, k in run})
+    if len(found) < 2 or not (_STRONG & found.keys()) or len(found) * 5 < filled * 2:
+        return None
+    options = [found[f"opt{i}"] for i in range(a.MAX_OPTIONS) if f"opt{i}" in found]
+    fields = {k: v for k, v in found.items() if not k.startswith("opt")}
+    return Columns(fields, options)
+
+
+# --------------------------------------------------------------------------- shape inference
+
+_ANSWER_LETTERS = re.compile(r"^[A-Ha-hＡ-Ｈａ-ｈ]([\s,，、|/;；]*[A-Ha-hＡ-Ｈａ-ｈ])*$")
+
+
+def _text(v: object) -> str:
+    return v.strip() if isinstance(v, str) else ("" if v is None else str(v))
+
+
+def infer_columns(rows: list[tuple[int, list]]) -> Columns | str:
+    """Columns of a headerless sheet, or the reason code why its shape is ambiguous."""
+    sample = [cells for _, cells in rows[:60]]
+    if not sample:
+        return "why_too_few_rows"
+    width = max(len(c) for c in sample)
+    filled = [sum(1 for c in sample if col < len(c) and _text(c[col])) for col in range(width)]
+    used = [col for col in range(width) if filled[col]]
+    if not used:
+        return "why_too_few_rows"
+    stem = used[0]
+    if (
+        all(isinstance(c[stem], (int, float)) for c in sample if stem < len(c) and _text(c[stem]))
+        and len(used) > 2
+    ):
+        stem = used[1]  # a leading number column is an index
+    for col in range(width - 1, stem + 2, -1):  # rightmost column of answer letters
+        texts = [_text(c[col]) for c in sample if col < len(c) and _text(c[col])]
+        if (
+            texts
+            and len(texts) * 2 >= len(sample)
+            and sum(1 for t in texts if _ANSWER_LETTERS.match(t)) >= 0.8 * len(texts)
+        ):
+            options = list(range(stem + 1, col))[: a.MAX_OPTIONS]
+            fields = {"stem": stem, "answer": col}
+            if col + 1 < width and filled[col + 1]:
+                fields["explanation"] = col + 1
+            return Columns(fields, options)
+    others = [col for col in used if col not in (stem, stem + 1)]
+    if stem + 1 < width and filled[stem + 1] and not others:
+        stems = [_text(c[stem]) for c in sample if _text(c[stem])]
+        answers = [_text(c[stem + 1]) for c in sample if stem + 1 < len(c) and _text(c[stem + 1])]
+        listed = sum(1 for t in answers if a.literal_list(t) is not None)
+        asked = sum(1 for t in stems if a.question_like(t))
+        if asked >= 0.6 * len(stems) or (answers and listed >= 0.8 * len(answers)):
+            return Columns({"stem": stem, "answer": stem + 1}, [])
+        return "why_not_questions"
+    return "why_no_answer_col"
+
+
+# --------------------------------------------------------------------------- rows
+
+
+@dataclass(slots=True)
+class ParsedQuestion:
+    type: str
+    stem: str
+    options: list[str]
+    answer: list[str]
+    points: int | None
+    difficulty: str | None
+    category: str | None
+    explanation: str | None
+    time_limit: int | None
+    file: str
+    sheet: str
+    row: int
+    fingerprint: str = ""
+
+
+@dataclass
+class ParseResult:
+    questions: list[ParsedQuestion] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    skipped: list[SkippedSheet] = field(default_factory=list)
+    sheets: dict[str, int] = field(default_factory=dict)  # "file / sheet" -> questions read
+
+
+class _RowReader:
+    """Reads the rows of one block into questions, collecting problems with their place."""
+
+    def __init__(self, file: str, sheet: RawSheet, cols: Columns, out: ParseResult):
+        self.file, self.sheet, self.cols, self.out = file, sheet, cols, out
+        self.sheet_points = a.points_from_sheet_name(sheet.name)
+        self.row = 0
+
+    def cell(self, cells: list, col: int | None, flag_dates: bool = True) -> str:
+        if col is None or col >= len(cells):
+            return ""
+        value = cells[col]
+        if type(value) is str:
+            return a.clean(value) if value else ""
+        fmt = self.sheet.formats.get((self.row, col + self.sheet.col_offset))
+        text, was_date = cell_text(value, fmt)
+        if was_date and flag_dates:
+            self.warn("date_cell", col, text)
+        elif isinstance(value, float) and abs(value) >= 1e15:
+            self.warn("long_number", col, text)
+        return a.clean(text)
+
+    def _problem(self, code: str, col: int | None, value: str, **params) -> Problem:
+        letter = col_letter(col + self.sheet.col_offset) if col is not None else ""
+        return Problem(code, self.file, self.sheet.name, self.row, letter, value, params)
+
+    def problem(self, code: str, col: int | None, value: str = "", **params) -> None:
+        self.out.problems.append(self._problem(code, col, value, **params))
+
+    def warn(self, code: str, col: int | None, value: str = "", **params) -> None:
+        self.out.warnings.append(self._problem(code, col, value, **params))
+
+    def read(self, number: int, cells: list) -> ParsedQuestion | None:
+        """The question in this row; None for a blank row or a row with a problem (recorded)."""
+        self.row = number
+        f = self.cols.fields
+        get = f.get
+        stem_raw = self.cell(cells, get("stem"))
+        options = [self.cell(cells, col) for col in self.cols.options]
+        answer_raw = self.cell(cells, get("answer"))
+        type_raw = self.cell(cells, get("type"))
+        if not stem_raw:
+            if any(options) or answer_raw:
+                self.problem("missing_stem", get("stem"))
+            return None
+        stem, note = a.split_stem(stem_raw)
+        if not stem:
+            self.problem("missing_stem", get("stem"), stem_raw)
+            return None
+        while options and not options[-1]:
+            options.pop()
+        if len(options) > 1:
+            options = a.strip_option_prefixes(options)
+        declared = a.parse_type(type_raw) if type_raw else None
+        if type_raw and declared is None:
+            self.problem("unknown_type", get("type"), type_raw)
+            return None
+        qtype, answer = self.answer(stem, declared, options, answer_raw)
+        if qtype is None:
+            return None
+        if qtype not in ("single", "multiple"):
+            options = []
+        extras = self.extras(cells)
+        if extras is None:
+            return None
+        points, time_limit, level, category, explanation = extras
+        if note:
+            explanation = f"{explanation}\n{note}" if explanation else note
+        return ParsedQuestion(
+            qtype,
+            stem,
+            options,
+            answer,
+            points,
+            level,
+            category or None,
+            explanation or None,
+            time_limit,
+            self.file,
+            self.sheet.name,
+            number,
+            a.fingerprint(stem, options, points),
+        )
+
+    def answer(
+        self, stem: str, declared: str | None, options: list[str], raw: str
+    ) -> tuple[str | None, list[str]]:
+        """(type, answer) for this row, or (None, []) after recording the problem."""
+        col = self.cols.fields.get("answer")
+        qtype = declared or self.infer(stem, options, raw)
+        if qtype == "true_false":
+            value = a.truth(raw) if raw else None
+            if value is None and raw and options:
+                picks = a.choice_answer(raw, options)
+                if isinstance(picks, list) and len(picks) == 1:
+                    value = a.truth(options[picks[0]])
+            if value is None:
+                self.problem("missing_answer" if not raw else "bad_true_false", col, raw)
+                return None, []
+            return qtype, ["true" if value else "false"]
+        if qtype in ("single", "multiple", "choice"):
+            if len(options) > a.MAX_OPTIONS:
+                self.problem("too_many_options", None)
+                return None, []
+            if len(options) < 2:
+                self.problem("too_few_options", self.cols.options[0] if self.cols.options else None)
+                return None, []
+            if not raw:
+                self.problem("missing_answer", col)
+                return None, []
+            picks = a.choice_answer(raw, options)
+            if isinstance(picks, str):
+                self.problem(picks, col, raw)
+                return None, []
+            if "" in options:
+                picks = self.close_gaps(options, picks, raw)
+                if picks is None:
+                    return None, []
+            if qtype == "single" and len(picks) > 1:
+                self.problem("single_many_answers", col, raw)
+                return None, []
+            if qtype == "choice":
+                qtype = "single" if len(picks) == 1 else "multiple"
+            return qtype, [a.LETTERS[i] for i in picks]
+        texts = a.text_answers(raw) if raw else [o for o in options if o]
+        if qtype == "fill_blank" and not texts:
+            self.problem("missing_answer", col)
+            return None, []
+        return qtype, texts
+
+    def close_gaps(self, options: list[str], picks: list[int], raw: str) -> list[int] | None:
+        """Drop empty options in the middle (moving the later ones up), unless one is the answer."""
+        gaps = [i for i, o in enumerate(options) if not o]
+        if any(i in gaps for i in picks):
+            self.problem("answer_out_of_range", self.cols.fields.get("answer"), raw)
+            return None
+        for i in gaps:
+            self.warn("option_gap", self.cols.options[i], "", letter=a.LETTERS[i])
+        new_index = {
+            old: new for new, old in enumerate(i for i in range(len(options)) if i not in gaps)
+        }
+        options[:] = [o for o in options if o]
+        return [new_index[i] for i in picks]
+
+    @staticmethod
+    def infer(stem: str, options: list[str], raw: str) -> str:
+        """The type of a row without a type: from its options and the shape of its answer."""
+        if len(options) >= 2:
+            if len(options) == 2 and all(a.truth(o) is not None for o in options):
+                return "true_false"
+            return "choice"
+        if raw and a.looks_true_false(raw):
+            return "true_false"
+        listed = a.literal_list(raw) if raw else None
+        if not raw or listed == []:
+            return "open"
+        # a list of accepted texts, or a blank to fill in the stem
+        return "fill_blank" if listed or a.has_blank(stem) else "open"
+
+    def extras(self, cells: list) -> tuple | None:
+        """(points, time_limit, difficulty, category, explanation); None after a problem."""
+        get = self.cols.fields.get
+        points = self.sheet_points
+        for name in ("points", "time_limit"):
+            raw = self.cell(cells, get(name), flag_dates=False)
+            value = a.whole_number(raw) if raw else None
+            if isinstance(value, str):
+                self.problem(value, get(name), raw)
+                return None
+            if name == "points":
+                points = value if value is not None else points
+            else:
+                time_limit = value
+        level_raw = self.cell(cells, get("difficulty"), flag_dates=False)
+        level = a.difficulty(level_raw) if level_raw else None
+        if level_raw and level is None:
+            self.warn("unknown_difficulty", get("difficulty"), level_raw)
+        category = self.cell(cells, get("category"), flag_dates=False)
+        explanation = self.cell(cells, get("explanation")) or self.cell(cells, get("hint"))
+        return points, time_limit, level, category, explanation
+
+
+def parse_sheet(file: str, sheet: RawSheet, out: ParseResult) -> None:
+    """Read one sheet into ``out``: its questions, problems, or the reason it was skipped."""
+    rows = sheet.rows
+    if not rows:
+        out.skipped.append(SkippedSheet(file, sheet.name, "sheet_empty"))
+        return
+    cols: Columns | str | None = None
+    start = 0
+    header_without_stem = None
+    for i, (_, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        found = match_header(cells)
+        if found:
+            cols, start = found, i + 1
+            break
+    if cols is None:
+        cols = infer_columns(rows)
+        if isinstance(cols, str):
+            out.skipped.append(SkippedSheet(file, sheet.name, "no_header_shape", {"why": cols}))
+            return
+    before = len(out.questions)
+    reader = _RowReader(file, sheet, cols, out)
+    for number, cells in rows[start:]:
+        again = _maybe_header(cells, reader.cols)
+        if again:
+            reader.cols = again
+            continue
+        if "stem" not in reader.cols.fields:
+            header_without_stem = reader.cols
+            continue
+        question = reader.read(number, cells)
+        if question is not None:
+            out.questions.append(question)
+    if "stem" not in cols.fields and len(out.questions) == before:
+        found = ", ".join(_header_names(rows, header_without_stem or cols))
+        out.skipped.append(SkippedSheet(file, sheet.name, "header_without_stem", {"found": found}))
+        return
+    count = len(out.questions) - before
+    out.sheets[f"{file} / {sheet.name}"] = count
+    if count == 0 and not any(p.sheet == sheet.name and p.file == file for p in out.problems):
+        out.skipped.append(SkippedSheet(file, sheet.name, "header_no_rows"))
+
+
+def _maybe_header(cells: list, cols: Columns) -> Columns | None:
+    """A repeated header further down: cheap check on the known columns first, then the full one."""
+    for col in (cols.fields.get("stem"), cols.fields.get("answer"), cols.fields.get("type")):
+        if col is not None and col < len(cells):
+            value = cells[col]
+            if isinstance(value, str) and 0 < len(value) <= 40 and header_key(value):
+                return match_header(cells)
+    return None
+
+
+def _header_names(rows: list[tuple[int, list]], cols: Columns) -> list[str]:
+    for _, cells in rows[:HEADER_SEARCH_ROWS]:
+        if match_header(cells):
+            return [str(c).strip() for c in cells if isinstance(c, str) and header_key(c)]
+    return []
+
+
+def parse_workbook(book: Workbook, out: ParseResult | None = None) -> ParseResult:
+    """Every sheet of a workbook, into one result."""
+    out = out or ParseResult()
+    for sheet in book.sheets:
+        parse_sheet(book.filename, sheet, out)
+        if sheet.cut_at:
+            out.warnings.append(
+                Problem(
+                    "blank_run", book.filename, sheet.name, sheet.cut_at, "", "", {"count": 1000}
+                )
+            )
+    return out
