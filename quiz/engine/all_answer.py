@@ -1,0 +1,127 @@
+"""全员答题 all-answer questions: every team answers on its phones; scored at reveal."""
+from __future__ import annotations
+
+from .checks import CHOICE_TYPES, LETTERS, grade, is_int, parse_answer
+from .errors import RuleError
+from .state import (
+    add_score,
+    clear_deadline,
+    ensure_not_paused,
+    push_undo,
+    q_settings,
+    question,
+    require_q,
+    set_deadline,
+    team,
+)
+
+
+def begin(state: dict, q: dict, now: int) -> list[dict]:
+    """Start collecting answers until the deadline (time_limit or answer_time)."""
+    seconds = question(state, q["id"])["time_limit"] or q_settings(state)["answer_time"]
+    q["duration_ms"] = seconds * 1000
+    q["opened_at"] = now
+    state["phase"] = "collecting"
+    set_deadline(state, now + seconds * 1000, "all_answer", now)
+    return [{"type": "answers_open", "question": q["id"]}]
+
+
+def answered_count(state: dict) -> int:
+    """How many answers are in (teams, or players when per='player')."""
+    q = state["q"]
+    if q is None or q["kind"] != "all_answer":
+        return 0
+    if q_settings(state)["per"] == "player":
+        return sum(len(v) for v in q["answers"].values())
+    return len(q["answers"])
+
+
+def cmd_answer(state: dict, cmd: dict, now: int, team_id: int, player_id: object) -> list[dict]:
+    """A phone's answer; per team the last one before the deadline counts."""
+    q = require_q(state, cmd)
+    ensure_not_paused(state)
+    if state["phase"] == "closed":
+        raise RuleError("too_late", "answers are closed", "作答时间已过")
+    if state["phase"] != "collecting":
+        raise RuleError("wrong_phase", "answers are not taken now", "现在不能作答")
+    answer = parse_answer(question(state, q["id"]), cmd.get("answer"))
+    per_player = q_settings(state)["per"] == "player"
+    if per_player and not is_int(player_id):
+        raise RuleError("bad_command", "a player id is needed in this round", "需要选手编号")
+    deadline = state["deadline"]
+    rec = {"answer": answer, "at": now, "left_ms": 0 if deadline is None else deadline - now,
+           "player": player_id if is_int(player_id) else None}
+    if per_player:
+        q["answers"].setdefault(str(team_id), {})[str(player_id)] = rec
+    else:
+        q["answers"][str(team_id)] = rec
+    return [{"type": "answer_received", "team": team_id}]
+
+
+def close(state: dict) -> list[dict]:
+    """Stop taking answers."""
+    state["phase"] = "closed"
+    clear_deadline(state)
+    return [{"type": "answers_closed", "question": state["q"]["id"]}]
+
+
+def cmd_close_answers(state: dict, cmd: dict, now: int) -> list[dict]:
+    """Host ends the answering early."""
+    q = state["q"]
+    if q is None or q["kind"] != "all_answer" or state["phase"] != "collecting":
+        raise RuleError("wrong_phase", "no answers are being collected", "当前没有在收集答案")
+    return close(state)
+
+
+def _credit(state: dict, qdata: dict, rec: dict, settings: dict, q: dict) -> tuple[int, str]:
+    verdict = grade(qdata, rec["answer"])
+    points = qdata["points"] if qdata["points"] is not None else settings["right_points"]
+    if verdict == "right":
+        bonus = 0
+        if settings["speed_bonus"] and q["duration_ms"]:
+            left = min(max(rec["left_ms"], 0), q["duration_ms"])
+            bonus = settings["speed_bonus"] * left // q["duration_ms"]
+        return points + bonus, verdict
+    if verdict == "partial" and settings["partial_credit"]:
+        return points // 2, verdict
+    return settings["wrong_points"], verdict
+
+
+def score(state: dict, actor: dict, now: int) -> list[dict]:
+    """Score every team's answers (at reveal) and store the distribution."""
+    q = state["q"]
+    qdata = question(state, q["id"])
+    settings = q_settings(state)
+    rec = push_undo(state, "all_answer", actor, now)
+    counts = _empty_counts(qdata)
+    answered = right = 0
+    results = []
+    for t in sorted(state["teams"], key=lambda t: t["seat"]):
+        got = q["answers"].get(str(t["id"]))
+        if not got:
+            continue
+        recs = list(got.values()) if settings["per"] == "player" else [got]
+        credits = []
+        for r in recs:
+            credit, verdict = _credit(state, qdata, r, settings, q)
+            credits.append(credit)
+            answered += 1
+            right += verdict == "right"
+            for key in r["answer"]:
+                if key in counts:
+                    counts[key] += 1
+        n = len(credits)
+        delta = (2 * sum(credits) + n) // (2 * n)     # mean, rounded half up
+        add_score(state, t["id"], delta, "all_answer", "全员答题", actor, now, rec, q["id"])
+        team(state, t["id"])["right" if delta > 0 else "wrong"] += 1
+        results.append({"team": t["id"], "delta": delta})
+    q["distribution"] = {"counts": counts, "answered": answered, "right": right}
+    return [{"type": "scored", "results": results}]
+
+
+def _empty_counts(qdata: dict) -> dict[str, int]:
+    if qdata["type"] in CHOICE_TYPES:
+        return {letter: 0 for letter in LETTERS[: len(qdata["options"])]}
+    if qdata["type"] == "true_false":
+        return {"true": 0, "false": 0}
+    return {}

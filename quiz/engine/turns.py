@@ -1,0 +1,145 @@
+"""Questions that belong to one team at a time (必答, 抢答 after a buzz, 风险, 加赛):
+judging, phone answers, timeouts and re-judging."""
+from __future__ import annotations
+
+from .buzz import BUZZ_KINDS, eligible_teams, open_now
+from .checks import AUTO_GRADED, grade, need_bool, need_id, parse_answer
+from .errors import RuleError
+from .state import (
+    SYSTEM_ACTOR,
+    add_score,
+    clear_deadline,
+    ensure_not_paused,
+    push_undo,
+    q_settings,
+    question,
+    require_q,
+    team,
+)
+
+
+def _uncounted_tiebreak(state: dict) -> bool:
+    return state["q"]["kind"] == "tiebreak" and not state["settings"]["tiebreak_counts_in_score"]
+
+
+def right_points(state: dict) -> int:
+    """What a right answer to the current question earns."""
+    q = state["q"]
+    if q["kind"] == "wager":
+        return q["value"]
+    if _uncounted_tiebreak(state):
+        return 0
+    points = question(state, q["id"])["points"]
+    return q_settings(state)["right_points"] if points is None else points
+
+
+def wrong_points(state: dict, timeout: bool) -> int:
+    """What a wrong answer (or a timeout) to the current question costs (≤ 0)."""
+    q = state["q"]
+    if q["kind"] == "wager":
+        return -q["value"]
+    if _uncounted_tiebreak(state):
+        return 0
+    settings = q_settings(state)
+    if timeout and settings.get("timeout_points") is not None:
+        return settings["timeout_points"]
+    return settings["wrong_points"]
+
+
+def judge_turn(state: dict, team_id: int, correct: bool, actor: dict, now: int,
+               timeout: bool = False) -> list[dict]:
+    """Score the team that has the turn and move the question on (validated by the caller)."""
+    q = state["q"]
+    rec = push_undo(state, "timeout" if timeout else "judge", actor, now)
+    q["last_judgement"] = {"team": team_id, "correct": correct, "timeout": timeout,
+                           "undo_id": rec["id"], "by": actor["role"]}
+    t = team(state, team_id)
+    delta = right_points(state) if correct else wrong_points(state, timeout)
+    kind = "timeout" if timeout else ("wager" if q["kind"] == "wager" else "judge")
+    reason = {True: "答对", False: "超时" if timeout else "答错"}[correct]
+    if q["kind"] == "wager":
+        reason = f"风险 {q['value']} 分 {reason}"
+    add_score(state, team_id, delta, kind, reason, actor, now, rec, q["id"])
+    if not _uncounted_tiebreak(state):
+        t["right" if correct else "wrong"] += 1
+    events = [{"type": "judged", "team": team_id, "correct": correct, "delta": delta,
+               "timeout": timeout}]
+    if correct:
+        q["outcome"] = "right"
+        q["turn"] = None
+        state["phase"] = "closed"
+        clear_deadline(state)
+        if q["kind"] == "tiebreak":
+            state["tiebreak"]["winner"] = team_id
+            t["tiebreak_wins"] += 1
+            events.append({"type": "tiebreak_won", "team": team_id})
+        return events
+    return events + _after_wrong(state, team_id, now)
+
+
+def _after_wrong(state: dict, team_id: int, now: int) -> list[dict]:
+    q = state["q"]
+    q["turn"] = None
+    if q["kind"] in BUZZ_KINDS:
+        if team_id not in q["locked_out"]:
+            q["locked_out"].append(team_id)
+        if q_settings(state)["reopen_after_wrong"] and eligible_teams(state):
+            return open_now(state, now)
+    q["outcome"] = "wrong"
+    state["phase"] = "closed"
+    clear_deadline(state)
+    return [{"type": "question_closed", "outcome": "wrong"}]
+
+
+def cmd_judge(state: dict, cmd: dict, now: int) -> list[dict]:
+    """Host rules an answer right or wrong; on a closed question it re-judges the last ruling
+    if nothing undoable happened since."""
+    from .ledger import undo_last
+
+    q = require_q(state, cmd)
+    team_id = need_id(cmd, "team")
+    team(state, team_id)
+    correct = need_bool(cmd, "correct")
+    if q["kind"] == "all_answer":
+        raise RuleError("wrong_phase", "all-answer questions are scored at reveal",
+                        "全员答题在公布答案时计分")
+    if state["phase"] == "answering":
+        if team_id != q["turn"]:
+            raise RuleError("not_your_turn", "that team does not have the turn",
+                            "该队没有答题权")
+        return judge_turn(state, team_id, correct, cmd["actor"], now)
+    last = q["last_judgement"]
+    if (state["phase"] == "closed" and last is not None and last["team"] == team_id
+            and state["undo"] and state["undo"][-1]["id"] == last["undo_id"]):
+        events = undo_last(state, cmd["actor"], now)
+        return events + judge_turn(state, team_id, correct, cmd["actor"], now)
+    raise RuleError("wrong_phase", "nobody is answering this question now", "当前没有队伍在答题")
+
+
+def cmd_turn_answer(state: dict, cmd: dict, now: int, team_id: int) -> list[dict]:
+    """The team with the turn answers on its phone: choice/true-false are judged at once,
+    a typed answer waits for the host (the clock stops)."""
+    q = require_q(state, cmd)
+    ensure_not_paused(state)
+    qdata = question(state, q["id"])
+    answer = parse_answer(qdata, cmd.get("answer"))
+    if state["phase"] in ("closed",):
+        raise RuleError("too_late", "this question is over", "本题已结束")
+    if state["phase"] != "answering":
+        raise RuleError("wrong_phase", "answers are not taken now", "现在不能作答")
+    if team_id != q["turn"]:
+        raise RuleError("not_your_turn", "it is not your team's turn", "还没轮到你们")
+    if qdata["type"] in AUTO_GRADED:
+        events = judge_turn(state, team_id, grade(qdata, answer) == "right", cmd["actor"], now)
+        q["submissions"][str(team_id)] = {"answer": answer, "at": now}
+        return events
+    if str(team_id) in q["submissions"]:
+        raise RuleError("already_answered", "your answer is already in", "已经作答")
+    q["submissions"][str(team_id)] = {"answer": answer, "at": now}
+    clear_deadline(state)
+    return [{"type": "answer_submitted", "team": team_id}]
+
+
+def expire_answer(state: dict, at: int) -> list[dict]:
+    """The answer time ran out: a timeout counts as wrong."""
+    return judge_turn(state, state["q"]["turn"], False, SYSTEM_ACTOR, at, timeout=True)

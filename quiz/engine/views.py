@@ -1,0 +1,167 @@
+"""Per-role snapshots of the state: host (everything), screen (projector) and player (small).
+
+No view but the host's carries the answer or the explanation before the reveal.
+"""
+from __future__ import annotations
+
+import copy
+
+from .all_answer import answered_count
+from .errors import RuleError
+from .legal import legal_commands
+from .standings import standings
+from .state import current_round, q_settings, question, unused_questions
+from .wager import level_left
+
+ROLES = ("host", "screen", "player")
+PUBLIC_SETTINGS = ("answer_time", "buzz_window", "values", "per", "allow_pass", "speed_bonus",
+                   "turns_per_team", "partial_credit")
+
+
+def view(state: dict, role: str) -> dict:
+    """A new dict for this role (never sharing mutable parts with the state)."""
+    if role not in ROLES:
+        raise RuleError("bad_command", "role must be host, screen or player", "角色错误")
+    host = role == "host"
+    q = state["q"]
+    revealed = bool(q and q["revealed"])
+    ranked = standings(state)
+    v = {
+        "version": state["version"], "name": state["name"], "phase": state["phase"],
+        "round": _round(state, host), "question": _question(state, host),
+        "deadline": None if state["paused"] else state["deadline"],
+        "paused": state["paused"], "paused_remaining_ms": state["paused_remaining_ms"],
+        "teams": [_team_row(r, host) for r in ranked],
+        "turn": q["turn"] if q and state["phase"] == "answering" else None,
+        "buzzes": _buzzes(q), "locked_out": list(q["locked_out"]) if q else [],
+        "revealed": revealed, "outcome": q["outcome"] if q else None,
+        "distribution": q["distribution"] if revealed else None,
+        "answered_count": answered_count(state) if q and q["kind"] == "all_answer" else None,
+        "lobby_locked": state["lobby_locked"], "tiebreak": _tiebreak(state),
+        "last_event": state["last_event"],
+        "final": ([_final_row(r, host) for r in ranked] if state["phase"] == "finished"
+                  else None),
+        "wager": _wager(state),
+    }
+    if q is not None and (revealed or host):
+        qdata = question(state, q["id"])
+        v["answer"] = list(qdata["answer"])
+        if host or role == "screen":
+            v["explanation"] = qdata["explanation"]
+    if host:
+        v.update(_host_extras(state))
+    return copy.deepcopy(v)
+
+
+def _team_row(row: dict, host: bool) -> dict:
+    keys = ("id", "name", "color", "seat", "score", "rank")
+    out = {"id": row["team"], **{k: row[k] for k in keys[1:]}}
+    if host:
+        out.update({k: row[k] for k in ("right", "wrong", "fouls", "passes", "tiebreak_wins")})
+    return out
+
+
+def _final_row(row: dict, host: bool) -> dict:
+    if host:
+        return dict(row)
+    return {k: row[k] for k in ("team", "name", "score", "rank", "tiebreak_wins")}
+
+
+def _round(state: dict, host: bool) -> dict | None:
+    q = state["q"]
+    rnd = current_round(state)
+    if q is not None and q["kind"] == "tiebreak":
+        head = {"id": None, "kind": "tiebreak", "title": "加赛", "index": None}
+    elif rnd is not None:
+        head = {"id": rnd["id"], "kind": rnd["kind"], "title": rnd["title"],
+                "index": state["round_index"] + 1}
+    else:
+        return None
+    settings = q_settings(state) if q is not None else rnd["settings"]
+    head["count"] = len(state["rounds"])
+    head["settings"] = (dict(settings) if host else
+                        {k: settings[k] for k in PUBLIC_SETTINGS if k in settings})
+    return head
+
+
+def _points(state: dict) -> int:
+    q = state["q"]
+    if q["kind"] == "wager":
+        return q["value"]
+    points = question(state, q["id"])["points"]
+    return q_settings(state)["right_points"] if points is None else points
+
+
+def _question(state: dict, host: bool) -> dict | None:
+    q = state["q"]
+    if q is None:
+        return None
+    qdata = question(state, q["id"])
+    out = {"id": q["id"], "index": q["index"], "count": q["count"], "type": qdata["type"],
+           "stem": qdata["stem"], "options": list(qdata["options"]), "points": _points(state),
+           "time_limit": qdata["time_limit"], "media": qdata["media"], "level": qdata["level"],
+           "attempt": q["attempt"]}
+    if host:
+        out.update({"bank_id": qdata["bank_id"], "category": qdata["category"]})
+    return out
+
+
+def _buzzes(q: dict | None) -> list[dict]:
+    if q is None:
+        return []
+    keys = ("team", "rank", "ms_after_open", "ms_behind_first", "foul", "attempt")
+    return [{k: b[k] for k in keys} for b in q["buzzes"]
+            if b["foul"] or b["attempt"] == q["attempt"]]
+
+
+def _tiebreak(state: dict) -> dict | None:
+    tb = state["tiebreak"]
+    if tb is None:
+        return None
+    return {"teams": list(tb["teams"]), "winner": tb["winner"], "number": tb["number"]}
+
+
+def _wager(state: dict) -> dict | None:
+    rnd = current_round(state)
+    if rnd is None or rnd["kind"] != "wager" or state["phase"] == "finished":
+        return None
+    left = level_left(state, rnd)
+    total: dict[str, int] = {str(v): 0 for v in rnd["settings"]["values"]}
+    for qid in rnd["question_ids"]:
+        total[str(question(state, qid)["level"])] += 1
+    prog = state["progress"][str(rnd["id"])]
+    return {"values": list(rnd["settings"]["values"]),
+            "used": {k: total[k] - len(left[k]) for k in total},
+            "left": {k: len(v) for k, v in left.items()},
+            "chooser": prog["chooser"] if state["phase"] == "choosing" else None,
+            "value": state["q"]["value"] if state["q"] and state["q"]["kind"] == "wager"
+            else None}
+
+
+def _host_extras(state: dict) -> dict:
+    q = state["q"]
+    rnd = current_round(state)
+    nxt = None
+    if rnd is not None and rnd["kind"] != "wager":
+        left = unused_questions(state, rnd)
+        nxt = question(state, left[0]) if left else None
+    submissions = {}
+    if q is not None:
+        submissions = q["answers"] if q["kind"] == "all_answer" else q["submissions"]
+    top = state["undo"][-1] if state["undo"] else None
+    return {
+        "answer_private": True,
+        "next_question": nxt,
+        "log": state["log"],
+        "buzz_log": state["buzz_log"],
+        "submissions": submissions,
+        "can_undo": top is not None,
+        "undo_label": top["label"] if top else None,
+        "legal": legal_commands(state),
+        "rounds": [{"id": r["id"], "kind": r["kind"], "title": r["title"],
+                    "count": len(r["question_ids"]),
+                    "started": state["progress"][str(r["id"])]["started"],
+                    "left": len(unused_questions(state, r))} for r in state["rounds"]],
+        "settings": {k: v for k, v in state["settings"].items()},
+        "deadline_kind": state["deadline_kind"],
+    }
