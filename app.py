@@ -1,0 +1,31 @@
+"""Entry point: ``python app.py`` (gevent server) or ``flask --app app run`` (dev server).
+
+``app`` is built by the factory in quiz.factory; ``socketio`` is the Flask-SocketIO object.
+"""
+import os
+import sys
+
+if __name__ == "__main__" and os.environ.get("SOCKETIO_ASYNC_MODE", "gevent") == "gevent":
+    # gevent is the measured best server mode (docs/performance.md); patch before imports.
+    from gevent import monkey
+
+    monkey.patch_all()
+
+from quiz.extensions import socketio  # noqa: E402
+from quiz.factory import create_app  # noqa: E402
+
+app = create_app()
+
+
+def main() -> None:
+    from quiz.startup import prepare, print_banner
+
+    prepare(app)
+    host, port = app.config["HOST"], app.config["PORT"]
+    print_banner(app)
+    sys.stdout.flush()
+    socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True)
+
+
+if __name__ == "__main__":
+    main()

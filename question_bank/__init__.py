@@ -1,0 +1,1 @@
+"""The question bank: reading organizers' sheets, the bank itself, export and the template."""

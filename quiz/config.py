@@ -1,0 +1,66 @@
+"""Configuration from environment variables, with safe defaults.
+
+Nothing here raises at import: a missing variable falls back to a default, and the
+secret key is generated once and kept in the instance folder.
+"""
+import os
+import secrets
+from pathlib import Path
+
+
+def _read_or_create_secret(path: Path, nbytes: int = 32) -> str:
+    """Return the secret stored at ``path``, creating it (0600) on first use."""
+    try:
+        value = path.read_text(encoding="utf-8").strip()
+        if value:
+            return value
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(nbytes)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(value + "\n")
+    return value
+
+
+def admin_password(instance_path: str) -> str:
+    """The organizer/host sign-in password: QUIZ_ADMIN_PASSWORD, else one made on first start."""
+    env = os.environ.get("QUIZ_ADMIN_PASSWORD")
+    if env:
+        return env
+    return _read_or_create_secret(Path(instance_path) / "admin_password", nbytes=9)
+
+
+def _int_env(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+def from_environment(instance_path: str) -> dict:
+    """Build the config mapping for an app whose instance folder is ``instance_path``."""
+    db_file = Path(instance_path) / "quiz.sqlite3"
+    secret = os.environ.get("SECRET_KEY") or _read_or_create_secret(
+        Path(instance_path) / "secret_key"
+    )
+    origins = os.environ.get("QUIZ_ALLOWED_ORIGINS", "").strip()
+    return {
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or f"sqlite:///{db_file}",
+        "HOST": os.environ.get("HOST", "0.0.0.0"),
+        "PORT": _int_env("PORT", 5000),
+        # Socket.IO: None lets the server pick the mode that matches how it was started.
+        "SOCKETIO_ASYNC_MODE": os.environ.get("SOCKETIO_ASYNC_MODE") or None,
+        "SOCKETIO_MESSAGE_QUEUE": os.environ.get("REDIS_URL") or None,
+        # Same-origin only unless listed (comma separated); "*" allows any.
+        "ALLOWED_ORIGINS": [o.strip() for o in origins.split(",") if o.strip()],
+        # A phone message is a few hundred bytes; the library default is 1 MB.
+        "SOCKETIO_MAX_MESSAGE_BYTES": _int_env("QUIZ_MAX_MESSAGE_BYTES", 16 * 1024),
+        "MAX_CONTENT_LENGTH": _int_env("QUIZ_MAX_UPLOAD_MB", 20) * 1024 * 1024,
+        "QUIZ_DEMO": os.environ.get("QUIZ_DEMO", "1") != "0",
+        "BABEL_DEFAULT_LOCALE": "zh_CN",
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
+    }

@@ -1,0 +1,125 @@
+"""The application factory: configuration, extensions, blueprints, CLI, socket handlers."""
+import os
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from quiz import config as config_module
+from quiz.extensions import db, socketio
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """WAL lets the projector read while a buzz is written; the busy timeout rides out bursts."""
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def _choose_async_mode(app: Flask) -> str:
+    """gevent when the process was monkey-patched for it (``python app.py``), else threading.
+
+    docs/performance.md holds the measurement behind gevent as the served mode.
+    """
+    if app.config.get("SOCKETIO_ASYNC_MODE"):
+        return app.config["SOCKETIO_ASYNC_MODE"]
+    try:
+        from gevent import monkey
+
+        if monkey.is_module_patched("socket"):
+            return "gevent"
+    except ImportError:  # pragma: no cover - gevent is a pinned dependency
+        pass
+    return "threading"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create and configure the quiz app; ``test_config`` overrides everything else."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("QUIZ_INSTANCE_PATH")
+        or os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "instance"),
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(config_module.from_environment(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+
+    db.init_app(app)
+    # Handlers must be declared before the first init_app: Flask-SocketIO keeps them for
+    # every later server only if they were registered while no server existed.
+    from quiz.live import handlers  # noqa: F401
+
+    _init_socketio(app)
+
+    from quiz import i18n
+
+    i18n.init_app(app)
+
+    from flask_wtf.csrf import CSRFProtect
+
+    CSRFProtect(app)
+
+    from quiz import auth, setup_views, views
+
+    auth.init_app(app)
+    views.init_app(app)
+    setup_views.init_app(app)
+
+    try:
+        from question_bank import cli as bank_cli
+    except ImportError:  # the bank package lands in its own change
+        bank_cli = None
+    if bank_cli is not None:
+        bank_cli.init_app(app)
+
+    from quiz import cli as contest_cli
+
+    contest_cli.init_app(app)
+
+    with app.app_context():
+        _import_models()
+        db.create_all()
+    return app
+
+
+def _import_models() -> None:
+    from quiz import models  # noqa: F401
+
+    try:
+        from question_bank import models as bank_models  # noqa: F401
+    except ImportError:
+        pass
+
+
+def _origin_checker(allowed: list[str]):
+    """Same-origin always; other origins only when listed in QUIZ_ALLOWED_ORIGINS ("*": any)."""
+
+    def check(origin, environ):
+        if "*" in allowed or origin in allowed:
+            return True
+        host = environ.get("HTTP_HOST", "")
+        return origin in (f"http://{host}", f"https://{host}")
+
+    return check
+
+
+def _init_socketio(app: Flask) -> None:
+    socketio.init_app(
+        app,
+        async_mode=_choose_async_mode(app),
+        message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
+        cors_allowed_origins=_origin_checker(app.config["ALLOWED_ORIGINS"]),
+        max_http_buffer_size=app.config["SOCKETIO_MAX_MESSAGE_BYTES"],
+        ping_interval=10,
+        ping_timeout=20,
+    )

@@ -1,0 +1,1 @@
+"""The live layer: load a contest's state, apply commands, persist them, publish snapshots."""

@@ -1,0 +1,183 @@
+"""Socket.IO events: the edge of the live layer (see docs/protocol.md).
+
+Every client event is answered with an ack ``{"ok": true, ...}`` or
+``{"ok": false, "error": CODE, "message": TEXT, "message_zh": TEXT}``. A malformed payload
+gets an error ack, never an exception; a phone can never send what only the host may.
+"""
+import functools
+import logging
+
+from flask import current_app, request, session
+from flask_socketio import ConnectionRefusedError, join_room
+
+from quiz import auth
+from quiz.extensions import socketio
+from quiz.live import players, publish, runtime, timers
+from quiz.live.runtime import Refused
+
+log = logging.getLogger(__name__)
+
+# sid -> {"code", "role", "player", "team", "name"}
+clients: dict[str, dict] = {}
+
+ROLES = ("host", "screen", "player")
+
+
+def _refuse(code: str, message: str, message_zh: str):
+    raise ConnectionRefusedError({"error": code, "message": message, "message_zh": message_zh})
+
+
+@socketio.on("connect")
+def on_connect(auth_data=None):
+    if not isinstance(auth_data, dict):
+        _refuse("bad_auth", "Connect with an auth object.", "连接时需要提供认证信息。")
+    code, role = auth_data.get("contest"), auth_data.get("role")
+    if not isinstance(code, str) or role not in ROLES:
+        _refuse("bad_auth", "Give a contest code and a role.", "需要比赛代码和角色。")
+    rt = runtime.get(code.strip())
+    if rt is None:
+        _refuse("unknown_contest", "No such contest.", "没有这场比赛。")
+    info = {"code": rt.code, "role": role, "player": None, "team": None, "name": None}
+    if role == "host":
+        key = auth_data.get("key")
+        contest = players.contest_of(rt)
+        if not (auth.check_host_key(contest, key if isinstance(key, str) else None)
+                or auth.can_host(rt.code)):
+            _refuse("bad_credential", "Wrong host credential.", "主持人凭据错误。")
+    elif role == "player":
+        token = auth_data.get("token")
+        if token is not None:
+            player = players.by_token(rt, token)
+            if player is None:
+                _refuse("bad_token", "This phone's sign-in is no longer valid; join again.",
+                        "此手机的登录已失效，请重新加入。")
+            info.update(player=player.id, team=player.team_id, name=player.name)
+    timers.ensure_started(current_app._get_current_object())
+    sid = request.sid
+    clients[sid] = info
+    join_room(publish.room(rt.code, role))
+    if info["player"]:
+        join_room(f"player/{info['player']}")
+    with rt.lock:
+        if role == "player":
+            rt.phones[sid] = info
+        elif role == "host":
+            rt.hosts.add(sid)
+        else:
+            rt.screens.add(sid)
+        snap = publish.snapshot(rt, role)
+    socketio.emit("state", snap, to=sid)
+    if info["player"]:
+        socketio.emit("me", players.me(rt, info), to=sid)
+    publish.presence_changed(rt)
+
+
+@socketio.on("disconnect")
+def on_disconnect(*_args):
+    info = clients.pop(request.sid, None)
+    if not info:
+        return
+    rt = runtime.get(info["code"])
+    if rt is None:
+        return
+    with rt.lock:
+        rt.phones.pop(request.sid, None)
+        rt.hosts.discard(request.sid)
+        rt.screens.discard(request.sid)
+    publish.presence_changed(rt)
+
+
+def acked(event: str):
+    """Register a client event whose handler returns an ack; no exception escapes it."""
+
+    def decorate(fn):
+        @functools.wraps(fn)
+        def handler(*args):
+            payload = args[0] if args else None
+            info = clients.get(request.sid)
+            if info is None:
+                return {"ok": False, "error": "not_connected",
+                        "message": "Connect first.", "message_zh": "请先连接。"}
+            if payload is None:
+                payload = {}
+            if not isinstance(payload, dict):
+                return {"ok": False, "error": "bad_payload",
+                        "message": "The message must be an object.",
+                        "message_zh": "消息格式错误。"}
+            try:
+                return fn(info, payload)
+            except Refused as err:
+                return err.ack()
+            except Exception:
+                log.exception("socket event %s failed", event)
+                runtime.rollback_session()
+                return {"ok": False, "error": "server_error",
+                        "message": "The server could not do that.",
+                        "message_zh": "服务器无法完成该操作。"}
+
+        socketio.on_event(event, handler)
+        return fn
+
+    return decorate
+
+
+def _run(info: dict, command: dict) -> dict:
+    rt, events = runtime.execute(info["code"], command)
+    runtime.publish_safely(rt, events)
+    return {"ok": True, "version": rt.state.get("version")}
+
+
+def _player_actor(info: dict) -> dict:
+    if info["role"] != "player":
+        raise Refused("forbidden", "Only a player may do that.", "只有选手可以这样做。")
+    if not info["player"]:
+        raise Refused("not_joined", "Join a team first.", "请先加入一个队伍。")
+    return {"role": "player", "team": info["team"], "player": info["player"],
+            "name": info["name"]}
+
+
+@acked("time")
+def on_time(info, payload):
+    rtt = payload.get("rtt")
+    if info["role"] == "player" and isinstance(rtt, (int, float)) and 0 <= rtt < 60000:
+        info["rtt"] = int(rtt)
+    return {"ok": True, "now": runtime.now_ms()}
+
+
+@acked("join")
+def on_join(info, payload):
+    if info["role"] != "player":
+        raise Refused("forbidden", "Only a phone may join a team.", "只有手机可以加入队伍。")
+    rt = runtime.get(info["code"])
+    result = players.join(rt, info, payload, request.remote_addr or "?")
+    join_room(f"player/{info['player']}")
+    publish.presence_changed(rt)
+    return dict(result, ok=True)
+
+
+@acked("buzz")
+def on_buzz(info, payload):
+    command = {"type": "buzz", "question": payload.get("question"),
+               "actor": _player_actor(info)}
+    return _run(info, command)
+
+
+@acked("answer")
+def on_answer(info, payload):
+    command = {"type": "answer", "question": payload.get("question"),
+               "answer": payload.get("answer"), "actor": _player_actor(info)}
+    return _run(info, command)
+
+
+@acked("host")
+def on_host(info, payload):
+    if info["role"] != "host":
+        raise Refused("forbidden", "Only the host may do that.", "只有主持人可以这样做。")
+    from quiz.live import host_actions
+
+    return host_actions.handle(info, payload)
+
+
+def player_session_codes() -> list:
+    """Codes this browser may host (exposed for the host console's cookie session)."""
+    return list(session.get("host_codes", []))

@@ -1,0 +1,43 @@
+"""The host's commands: most go straight to the engine; a few need the bank or the players."""
+from quiz import contests, engine
+from quiz.extensions import socketio
+from quiz.live import handlers, players, publish, runtime
+from quiz.live.runtime import Refused
+
+EDGE_ACTIONS = frozenset({"remove_player"})
+
+
+def _host_actor() -> dict:
+    return {"role": "host", "name": "host"}
+
+
+def handle(info: dict, payload: dict) -> dict:
+    action = payload.get("action")
+    if not isinstance(action, str) or (
+        action not in engine.HOST_COMMANDS and action not in EDGE_ACTIONS
+    ):
+        raise Refused("unknown_action", "Unknown host action.", "未知的主持人操作。")
+    rt = runtime.get(info["code"])
+    if action == "remove_player":
+        return _remove_player(rt, payload)
+    command = {k: v for k, v in payload.items() if k != "action"}
+    command["type"] = action
+    command["actor"] = _host_actor()
+    if action == "swap_question" and "replacement" not in command:
+        command["replacement"] = contests.draw_replacement(rt, command.get("question"))
+    if action == "start_tiebreak" and "question" not in command:
+        command["question"] = contests.draw_tiebreak_question(rt)
+    rt, events = runtime.execute(info["code"], command)
+    runtime.publish_safely(rt, events)
+    return {"ok": True, "version": rt.state.get("version")}
+
+
+def _remove_player(rt, payload: dict) -> dict:
+    player = players.remove(rt, payload.get("player"))
+    for sid, client in list(handlers.clients.items()):
+        if client.get("player") == player.id:
+            socketio.emit("removed", {"message": "The host removed this phone.",
+                                      "message_zh": "主持人已将此手机移出比赛。"}, to=sid)
+            socketio.server.disconnect(sid, namespace="/")
+    publish.presence_changed(rt)
+    return {"ok": True, "removed": player.id}

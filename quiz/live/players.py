@@ -1,0 +1,132 @@
+"""Phones: joining a team, the secret token that brings a phone back, removal, join limits."""
+import hashlib
+import secrets
+import threading
+import time
+from collections import defaultdict, deque
+
+from quiz import engine
+from quiz.extensions import db
+from quiz.live.runtime import Refused
+from quiz.models import Contest, Player, Team
+
+NAME_MAX = 20
+# Joins allowed per window: per address, and per contest (a whole hall joins in a minute).
+JOIN_WINDOW_S = 60
+JOINS_PER_ADDRESS = 20
+JOINS_PER_CONTEST = 3000
+
+_join_log: dict[str, deque] = defaultdict(deque)
+_join_lock = threading.Lock()
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def contest_of(rt) -> Contest:
+    contest = db.session.get(Contest, rt.contest_id)
+    db.session.rollback()
+    return contest
+
+
+def by_token(rt, token) -> Player | None:
+    """The player this token belongs to in this contest, or None (removed players too)."""
+    if not isinstance(token, str) or not 16 <= len(token) <= 128:
+        return None
+    player = Player.query.filter_by(token_hash=token_hash(token)).one_or_none()
+    db.session.rollback()
+    if player is None or player.contest_id != rt.contest_id or player.removed:
+        return None
+    return player
+
+
+def _rate_ok(key: str, limit: int) -> bool:
+    now = time.monotonic()
+    with _join_lock:
+        q = _join_log[key]
+        while q and now - q[0] > JOIN_WINDOW_S:
+            q.popleft()
+        if len(q) >= limit:
+            return False
+        q.append(now)
+        return True
+
+
+def clean_name(value) -> str:
+    """A display name: text only, white space folded, at most NAME_MAX characters."""
+    if not isinstance(value, str):
+        return ""
+    name = " ".join(value.split())
+    name = "".join(ch for ch in name if ch.isprintable())
+    return name[:NAME_MAX]
+
+
+def join(rt, info: dict, payload: dict, address: str) -> dict:
+    """Create a player on a team; returns the ack fields, including the secret token."""
+    if info.get("player"):
+        raise Refused("already_joined", "This phone has already joined.", "此手机已经加入。")
+    team_id = payload.get("team")
+    if isinstance(team_id, bool) or not isinstance(team_id, int):
+        raise Refused("bad_team", "Pick a team.", "请选择队伍。")
+    name = clean_name(payload.get("name"))
+    if not name:
+        raise Refused("bad_name", "Enter your name (up to 20 characters).",
+                      "请输入姓名（最多 20 个字）。")
+    view = engine.view(rt.state, "player")
+    if view.get("lobby_locked"):
+        raise Refused("lobby_locked", "The lobby is locked; ask the host.",
+                      "主持人已锁定加入，请联系主持人。")
+    if not _rate_ok(f"addr:{address}", JOINS_PER_ADDRESS) or not _rate_ok(
+        f"contest:{rt.code}", JOINS_PER_CONTEST
+    ):
+        raise Refused("rate_limited", "Too many joins; wait a minute.", "加入太频繁，请稍后再试。")
+    team = db.session.get(Team, team_id)
+    if team is None or team.contest_id != rt.contest_id:
+        db.session.rollback()
+        raise Refused("bad_team", "No such team in this contest.", "本场比赛没有这个队伍。")
+    token = secrets.token_urlsafe(24)
+    player = Player(contest_id=rt.contest_id, team_id=team.id, name=name,
+                    token_hash=token_hash(token))
+    db.session.add(player)
+    db.session.commit()
+    info.update(player=player.id, team=team.id, name=name)
+    with rt.lock:
+        for sid, phone in rt.phones.items():
+            if phone is info:
+                rt.phones[sid] = info
+    return {"token": token, "player": player.id, "team": team.id, "name": name,
+            "team_name": team.name}
+
+
+def remove(rt, player_id) -> Player:
+    """Mark a player removed: its token stops working and its phones are disconnected."""
+    if isinstance(player_id, bool) or not isinstance(player_id, int):
+        raise Refused("bad_command", "Say which player.", "请指定选手。")
+    player = db.session.get(Player, player_id)
+    if player is None or player.contest_id != rt.contest_id:
+        db.session.rollback()
+        raise Refused("unknown_player", "No such player.", "没有这个选手。")
+    player.removed = True
+    db.session.commit()
+    return player
+
+
+def me(rt, info: dict) -> dict:
+    """What a phone needs about itself: who it is and its answer to the current question."""
+    return {"player": info["player"], "team": info["team"], "name": info["name"],
+            "answer": current_answer(rt.state, info["player"], info["team"])}
+
+
+def current_answer(state: dict, player_id: int, team_id: int):
+    """This phone's (or its team's) answer to the current question, if it gave one."""
+    q = state.get("q")
+    if not q:
+        return None
+    if q.get("kind") == "all_answer":
+        rec = q.get("answers", {}).get(str(team_id))
+        if rec and "answer" not in rec:  # per-player answers: {player_id: record}
+            rec = rec.get(str(player_id))
+    else:
+        rec = q.get("submissions", {}).get(str(team_id))
+    return rec.get("answer") if rec else None

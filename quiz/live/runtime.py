@@ -1,0 +1,164 @@
+"""Per-process cache of live contests and the command path: lock, apply, commit, publish.
+
+The database is the source of truth; ``Runtime.state`` is a cache of it. Every command
+that changes the state is committed (``store.append``) before its ack, and a failed
+commit drops the cache so the next command starts from what the database holds.
+"""
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+
+from flask import current_app
+
+from quiz import engine
+from quiz.extensions import db
+from quiz.live import store
+from quiz.models import Contest
+
+log = logging.getLogger(__name__)
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+@dataclass
+class Runtime:
+    contest_id: int
+    code: str
+    state: dict
+    seq: int
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    # presence: sid -> {"player", "team", "name", "rtt"}; hosts and screens by sid
+    phones: dict = field(default_factory=dict)
+    hosts: set = field(default_factory=set)
+    screens: set = field(default_factory=set)
+    phone_pushed_at: float = 0.0
+    phone_dirty: bool = False
+    flush_scheduled: bool = False
+
+    def reload(self) -> None:
+        self.state, self.seq = store.load(self.contest_id)
+
+
+class Refused(Exception):
+    """A command the rules or the edge refused; carries the ack's code and texts."""
+
+    def __init__(self, code: str, message: str, message_zh: str | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.message_zh = message_zh or message
+
+    def ack(self) -> dict:
+        return {"ok": False, "error": self.code, "message": self.message,
+                "message_zh": self.message_zh}
+
+
+_registry_lock = threading.Lock()
+
+
+def _registry() -> dict[str, Runtime]:
+    """The runtimes of this app (one app per process in production, many in tests)."""
+    return current_app.extensions.setdefault("quiz_runtimes", {})
+
+
+def get(code: str) -> Runtime | None:
+    """The live runtime of contest ``code``, loading it from the database on first use."""
+    runtimes = _registry()
+    rt = runtimes.get(code)
+    if rt is not None:
+        return rt
+    with _registry_lock:
+        rt = runtimes.get(code)
+        if rt is None:
+            contest = Contest.query.filter_by(code=code).one_or_none()
+            if contest is None:
+                db.session.rollback()
+                return None
+            state, seq = store.load(contest.id)
+            rt = Runtime(contest_id=contest.id, code=code, state=state, seq=seq)
+            runtimes[code] = rt
+    return rt
+
+
+def loaded() -> list[Runtime]:
+    return list(_registry().values())
+
+
+def _commit(rt: Runtime, command: dict, at: int) -> list[dict]:
+    """Apply ``command`` at ``at`` and append it; returns the events. Caller holds the lock."""
+    before = rt.state.get("version")
+    events = engine.apply(rt.state, command, at)
+    if rt.state.get("version") == before:
+        return events
+    try:
+        store.append(rt.contest_id, rt.seq + 1, command, at, rt.state)
+    except BaseException:
+        # Conflict or a failed write: the cache may hold an uncommitted change.
+        rt.reload()
+        raise
+    rt.seq += 1
+    return events
+
+
+def execute(code: str, command: dict) -> tuple[Runtime, list[dict]]:
+    """Run one command for contest ``code``: expire due deadlines, apply, commit.
+
+    Raises Refused for a rule violation. Retries once from a fresh load when another
+    process appended first, so the command is judged against the state that won.
+    """
+    rt = get(code)
+    if rt is None:
+        raise Refused("unknown_contest", "No such contest.", "没有这场比赛。")
+    events: list[dict] = []
+    with rt.lock:
+        for attempt in range(3):
+            at = now_ms()
+            try:
+                due = engine.next_deadline(rt.state)
+                if due is not None and due <= at:
+                    events += _commit(rt, {"type": "tick", "actor": {"role": "system"}}, at)
+                events += _commit(rt, command, at)
+                break
+            except engine.RuleError as err:
+                if events:  # the expiry before it did change the state
+                    publish_safely(rt, events)
+                raise Refused(err.code, err.message, getattr(err, "message_zh", None)) from err
+            except store.Conflict:
+                log.info("contest %s: seq conflict, reloaded (attempt %d)", code, attempt + 1)
+                continue
+        else:
+            raise Refused("busy", "The contest is busy; try again.", "比赛繁忙，请重试。")
+    return rt, events
+
+
+def tick(rt: Runtime) -> list[dict] | None:
+    """Apply expiry of due deadlines (the scheduler calls this); None when nothing moved."""
+    with rt.lock:
+        due = engine.next_deadline(rt.state)
+        at = now_ms()
+        if due is None or due > at:
+            return None
+        try:
+            return _commit(rt, {"type": "tick", "actor": {"role": "system"}}, at)
+        except (engine.RuleError, store.Conflict):
+            return None
+
+
+def publish_safely(rt: Runtime, events: list[dict]) -> None:
+    """Send the new state; a failure to send never undoes or hides a committed command."""
+    from quiz.live import publish
+
+    try:
+        publish.state_changed(rt, events)
+    except Exception:  # pragma: no cover - publishing must never break a command
+        log.exception("publish failed")
+
+
+def rollback_session() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # pragma: no cover
+        pass

@@ -1,0 +1,59 @@
+"""What `make run` does before serving: demo data on first start, the banner with addresses."""
+import json
+import os
+
+from quiz import config as config_module
+from quiz import net
+from quiz.extensions import db
+from quiz.models import Contest
+
+DEMO_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "demo")
+DEMO_BANK = "演示题库"
+
+
+def load_demo() -> Contest | None:
+    """Load the demo bank and the demo contest (quiz/demo/) into an empty database."""
+    if Contest.query.count():
+        return None
+    from question_bank import service
+
+    service.import_paths([os.path.join(DEMO_DIR, "demo_bank.csv")], bank=DEMO_BANK)
+    with open(os.path.join(DEMO_DIR, "contest.json"), encoding="utf-8") as fh:
+        spec = json.load(fh)
+    from quiz.contests import create_contest
+
+    return create_contest(spec)
+
+
+def prepare(app) -> None:
+    with app.app_context():
+        if app.config.get("QUIZ_DEMO"):
+            load_demo()
+        db.session.remove()
+
+
+def print_banner(app) -> None:
+    port = app.config["PORT"]
+    base = net.public_base_url(port)
+    with app.app_context():
+        contests = Contest.query.order_by(Contest.created_at.desc()).limit(5).all()
+        lines = ["", "=" * 64, "  知识竞赛 Knowledge contest server", "=" * 64]
+        lines.append(f"  Organizer / 组织者:      {base}/")
+        for c in contests:
+            lines.append(f"  [{c.code}] {c.name}")
+            lines.append(f"    Host console / 主持台:  {base}/host/{c.code}")
+            lines.append(f"    Projector / 投影屏:     {base}/screen/{c.code}")
+            lines.append(f"    Phones join / 手机加入: {base}/play/{c.code}   (or {base}/join)")
+            lines.append(f"    Host key / 主持人密钥:  {c.host_key}")
+        if os.environ.get("QUIZ_ADMIN_PASSWORD"):
+            how = "the password in QUIZ_ADMIN_PASSWORD"
+        else:
+            pw = config_module.admin_password(app.instance_path)
+            how = f"password {pw}  (kept in instance/admin_password; set QUIZ_ADMIN_PASSWORD)"
+        lines.append(f"  Host sign-in / 主持人登录: {how}, or the contest's host key")
+        other = net.lan_addresses()[1:]
+        if other:
+            lines.append("  Other addresses of this laptop: " + ", ".join(other))
+        lines.append("=" * 64)
+        db.session.remove()
+    print("\n".join(lines), flush=True)

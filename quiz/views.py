@@ -1,0 +1,98 @@
+"""HTML pages: the three screens, the join page and the QR code."""
+import io
+
+import segno
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from quiz import auth, net
+from quiz.models import Contest, Team
+
+bp = Blueprint("views", __name__)
+
+
+def get_contest_or_404(code: str) -> Contest:
+    contest = Contest.query.filter_by(code=str(code).strip()).one_or_none()
+    if contest is None:
+        abort(404)
+    return contest
+
+
+def join_url(contest: Contest) -> str:
+    return f"{net.public_base_url(current_app.config['PORT'])}/play/{contest.code}"
+
+
+@bp.route("/")
+def index():
+    contests = []
+    if auth.is_organizer():
+        contests = Contest.query.order_by(Contest.created_at.desc()).all()
+    return render_template("index.html", contests=contests)
+
+
+@bp.route("/join", methods=["GET", "POST"])
+def join():
+    code = (request.values.get("code") or "").strip()
+    if code:
+        contest = Contest.query.filter_by(code=code).one_or_none()
+        if contest is not None:
+            return redirect(url_for("views.play", code=contest.code))
+        return render_template("join.html", code=code, not_found=True), 404
+    return render_template("join.html", code="", not_found=False)
+
+
+@bp.route("/play/<code>")
+def play(code):
+    contest = get_contest_or_404(code)
+    team = request.args.get("team", type=int)
+    return render_template("play.html", contest=contest, preset_team=team)
+
+
+@bp.route("/screen/<code>")
+def screen(code):
+    contest = get_contest_or_404(code)
+    return render_template("screen.html", contest=contest, join_url=join_url(contest))
+
+
+@bp.route("/host/<code>", methods=["GET", "POST"])
+def host(code):
+    contest = get_contest_or_404(code)
+    key = request.values.get("key")
+    if key is not None:
+        if auth.check_host_key(contest, key):
+            auth.grant_host(contest.code)
+            return redirect(url_for("views.host", code=contest.code))
+        return render_template("host_login.html", contest=contest, error=True), 401
+    if not auth.can_host(contest.code):
+        return render_template("host_login.html", contest=contest, error=False)
+    return render_template("host.html", contest=contest, join_url=join_url(contest))
+
+
+@bp.route("/qr/<code>.svg")
+def qr(code):
+    contest = get_contest_or_404(code)
+    url = join_url(contest)
+    team = request.args.get("team", type=int)
+    if team and Team.query.filter_by(contest_id=contest.id, id=team).count():
+        url += f"?team={team}"
+    buf = io.BytesIO()
+    segno.make(url, error="m").save(buf, kind="svg", scale=10, border=2, dark="#000", light="#fff")
+    resp = Response(buf.getvalue(), mimetype="image/svg+xml")
+    resp.headers["Cache-Control"] = "no-cache"
+    return resp
+
+
+def init_app(app):
+    app.register_blueprint(bp)
+
+    @app.context_processor
+    def endpoints():
+        return {"url_rules": set(app.view_functions)}
