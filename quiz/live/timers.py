@@ -7,7 +7,7 @@ import logging
 
 from quiz import engine
 from quiz.extensions import socketio
-from quiz.live import publish, runtime
+from quiz.live import runtime
 
 log = logging.getLogger(__name__)
 POLL_S = 0.05
