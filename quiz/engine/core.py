@@ -1,12 +1,10 @@
 """apply(): validate a command, apply due deadlines, then the command; plus next_deadline()."""
 from __future__ import annotations
 
-import copy
-
 from . import all_answer, buzz, flow, ledger, turns, wager
 from .checks import is_int
 from .errors import RuleError
-from .state import require_q, team
+from .state import clone, require_q, team
 
 HOST_COMMANDS = frozenset({
     "start_round", "show_question", "open_buzzers", "close_buzzers", "judge", "reveal", "next",
@@ -121,7 +119,7 @@ def apply(state: dict, command: dict, now_ms: int) -> list[dict]:
             raise RuleError("forbidden", "players may not tick", "无权执行此操作")
         own, expired = [], expire(state, now_ms)
     elif _due(state, now_ms):
-        work = copy.deepcopy(state)
+        work = clone(state)
         expired = expire(work, now_ms)
         own = _handle(work, cmd, now_ms)
         state.clear()

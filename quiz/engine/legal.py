@@ -39,7 +39,7 @@ def legal_commands(state: dict) -> list[str]:
         "open": {"close_buzzers"},
         "answering": {"judge"},
         "collecting": {"close_answers"},
-        "choosing": {"choose_wager"} | ({"pass"} if rnd and rnd["settings"]["allow_pass"]
+        "choosing": {"choose_wager"} | ({"pass"} if rnd and rnd["settings"].get("allow_pass")
                                         else set()),
     }
     out |= by_phase.get(phase, set())

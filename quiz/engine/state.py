@@ -7,8 +7,8 @@ Layout (all keys are str):
 """
 from __future__ import annotations
 
-import copy
 import hashlib
+import json
 
 from .checks import COLOR_RE, MAX_ID, is_int, need_id, need_int, need_str, validate_question
 from .errors import RuleError
@@ -118,6 +118,11 @@ def _rounds(raw: object, questions: dict) -> list[dict]:
     return rounds
 
 
+def clone(value: object) -> object:
+    """A deep copy of JSON-safe data (faster than copy.deepcopy)."""
+    return json.loads(json.dumps(value))
+
+
 # ---- reading helpers -------------------------------------------------------------------------
 
 def team(state: dict, team_id: int) -> dict:
@@ -204,7 +209,7 @@ def clear_deadline(state: dict) -> None:
 def push_undo(state: dict, label: str, actor: dict, now: int) -> dict:
     """Record the state before an undoable action; score entries then join this record."""
     rec = {"id": state["next_undo_id"], "label": label, "at": now, "actor": actor_ref(actor),
-           "entries": [], "snapshot": copy.deepcopy({k: state[k] for k in SNAPSHOT_KEYS})}
+           "entries": [], "snapshot": clone({k: state[k] for k in SNAPSHOT_KEYS})}
     state["next_undo_id"] += 1
     state["undo"].append(rec)
     depth = state["settings"]["undo_depth"]

@@ -4,18 +4,17 @@ No view but the host's carries the answer or the explanation before the reveal.
 """
 from __future__ import annotations
 
-import copy
-
 from .all_answer import answered_count
 from .errors import RuleError
 from .legal import legal_commands
 from .standings import standings
-from .state import current_round, q_settings, question, unused_questions
+from .state import clone, current_round, q_settings, question, unused_questions
 from .wager import level_left
 
 ROLES = ("host", "screen", "player")
 PUBLIC_SETTINGS = ("answer_time", "buzz_window", "values", "per", "allow_pass", "speed_bonus",
                    "turns_per_team", "partial_credit")
+PLAYER_SETTINGS = ("per", "allow_pass")
 
 
 def view(state: dict, role: str) -> dict:
@@ -28,12 +27,12 @@ def view(state: dict, role: str) -> dict:
     ranked = standings(state)
     v = {
         "version": state["version"], "name": state["name"], "phase": state["phase"],
-        "round": _round(state, host), "question": _question(state, host),
+        "round": _round(state, role), "question": _question(state, host),
         "deadline": None if state["paused"] else state["deadline"],
         "paused": state["paused"], "paused_remaining_ms": state["paused_remaining_ms"],
-        "teams": [_team_row(r, host) for r in ranked],
+        "teams": [_team_row(r, role) for r in ranked],
         "turn": q["turn"] if q and state["phase"] == "answering" else None,
-        "buzzes": _buzzes(q), "locked_out": list(q["locked_out"]) if q else [],
+        "buzzes": _buzzes(q, role), "locked_out": list(q["locked_out"]) if q else [],
         "revealed": revealed, "outcome": q["outcome"] if q else None,
         "distribution": q["distribution"] if revealed else None,
         "answered_count": answered_count(state) if q and q["kind"] == "all_answer" else None,
@@ -50,13 +49,31 @@ def view(state: dict, role: str) -> dict:
             v["explanation"] = qdata["explanation"]
     if host:
         v.update(_host_extras(state))
-    return copy.deepcopy(v)
+    elif role == "player":
+        v = _sparse(v)
+    return clone(v)
 
 
-def _team_row(row: dict, host: bool) -> dict:
-    keys = ("id", "name", "color", "seat", "score", "rank")
-    out = {"id": row["team"], **{k: row[k] for k in keys[1:]}}
-    if host:
+def _sparse(v: dict) -> dict:
+    """The phone's copy leaves out null and false fields (absent means null/false) to stay
+    small; lists such as teams and buzzes are always present."""
+    out = {k: x for k, x in v.items() if x is not None and x is not False}
+    if out.get("question"):
+        out["question"] = {k: x for k, x in out["question"].items()
+                           if x is not None and not (k == "media" and not x)}
+    out["buzzes"] = [{k: x for k, x in b.items() if x is not False and x is not None}
+                     for b in out["buzzes"]]
+    if out.get("last_event"):
+        out["last_event"] = {k: x for k, x in out["last_event"].items()
+                             if k not in ("version", "at") and x != []}
+    return out
+
+
+def _team_row(row: dict, role: str) -> dict:
+    keys = ("name", "color", "score", "rank") if role == "player" else \
+        ("name", "color", "seat", "score", "rank")
+    out = {"id": row["team"], **{k: row[k] for k in keys}}
+    if role == "host":
         out.update({k: row[k] for k in ("right", "wrong", "fouls", "passes", "tiebreak_wins")})
     return out
 
@@ -67,7 +84,7 @@ def _final_row(row: dict, host: bool) -> dict:
     return {k: row[k] for k in ("team", "name", "score", "rank", "tiebreak_wins")}
 
 
-def _round(state: dict, host: bool) -> dict | None:
+def _round(state: dict, role: str) -> dict | None:
     q = state["q"]
     rnd = current_round(state)
     if q is not None and q["kind"] == "tiebreak":
@@ -79,8 +96,9 @@ def _round(state: dict, host: bool) -> dict | None:
         return None
     settings = q_settings(state) if q is not None else rnd["settings"]
     head["count"] = len(state["rounds"])
-    head["settings"] = (dict(settings) if host else
-                        {k: settings[k] for k in PUBLIC_SETTINGS if k in settings})
+    public = PLAYER_SETTINGS if role == "player" else PUBLIC_SETTINGS
+    head["settings"] = (dict(settings) if role == "host" else
+                        {k: settings[k] for k in public if k in settings})
     return head
 
 
@@ -106,10 +124,11 @@ def _question(state: dict, host: bool) -> dict | None:
     return out
 
 
-def _buzzes(q: dict | None) -> list[dict]:
+def _buzzes(q: dict | None, role: str) -> list[dict]:
     if q is None:
         return []
-    keys = ("team", "rank", "ms_after_open", "ms_behind_first", "foul", "attempt")
+    keys = ("team", "rank", "ms_behind_first", "foul") if role == "player" else \
+        ("team", "rank", "ms_after_open", "ms_behind_first", "foul", "attempt")
     return [{k: b[k] for k in keys} for b in q["buzzes"]
             if b["foul"] or b["attempt"] == q["attempt"]]
 

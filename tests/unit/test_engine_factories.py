@@ -26,10 +26,10 @@ def q(qid: int, qtype: str = "single", answer=None, **kw) -> dict:
             ["甲", "乙", "丙", "丁"]
     if answer is None:
         answer = {"single": ["A"], "multiple": ["A", "C"], "true_false": ["true"],
-                  "fill_blank": [f"SECRET-{qid}"], "open": [f"SECRET-{qid}"]}[qtype]
+                  "fill_blank": [f"SECRET<{qid}>"], "open": [f"SECRET<{qid}>"]}[qtype]
     base = {"id": qid, "bank_id": None, "type": qtype, "stem": f"题干 {qid}",
             "options": options, "answer": answer, "points": None,
-            "explanation": f"EXPL-{qid}", "time_limit": None, "level": None,
+            "explanation": f"EXPL<{qid}>", "time_limit": None, "level": None,
             "category": "常识", "media": []}
     base.update(kw)
     return base
@@ -150,8 +150,8 @@ def check_no_leak(state: dict) -> None:
         for qid in state["questions"]:
             if int(qid) == revealed_id:
                 continue
-            assert f"EXPL-{qid}" not in text, (role, qid)
-            assert f"SECRET-{qid}" not in text, (role, qid)
+            assert f"EXPL<{qid}>" not in text, (role, qid)
+            assert f"SECRET<{qid}>" not in text, (role, qid)
 
 
 def test_factories_build_a_valid_state():
