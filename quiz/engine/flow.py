@@ -20,7 +20,7 @@ from .state import (
 )
 
 TIEBREAK_FROM = ("round_intro", "closed", "round_end", "finished")
-ACTIVE = ("reading", "open", "answering", "collecting", "choosing")
+ACTIVE = ("reading", "open", "answering", "collecting")   # a question is live
 
 
 def _round_by_id(state: dict, rid: object) -> int:
