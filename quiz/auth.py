@@ -29,7 +29,11 @@ bp = Blueprint("auth", __name__)
 # Failed sign-ins per address: at most this many per window, then wait.
 _MAX_FAILURES = 10
 _WINDOW_S = 300
-_failures: dict[str, deque] = defaultdict(deque)
+
+
+def _failures() -> dict[str, deque]:
+    """Failed sign-ins of this app, per address."""
+    return current_app.extensions.setdefault("quiz_login_failures", defaultdict(deque))
 
 
 def constant_time_equal(a: str | None, b: str | None) -> bool:
@@ -41,14 +45,14 @@ def constant_time_equal(a: str | None, b: str | None) -> bool:
 
 def _throttled(addr: str) -> bool:
     now = time.monotonic()
-    q = _failures[addr]
+    q = _failures()[addr]
     while q and now - q[0] > _WINDOW_S:
         q.popleft()
     return len(q) >= _MAX_FAILURES
 
 
 def _record_failure(addr: str) -> None:
-    _failures[addr].append(time.monotonic())
+    _failures()[addr].append(time.monotonic())
 
 
 def is_organizer() -> bool:

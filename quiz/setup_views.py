@@ -11,14 +11,30 @@ from quiz.models import Contest
 bp = Blueprint("setup", __name__, url_prefix="/contests")
 
 
-def _bank_summary() -> dict:
-    """Banks, categories and counts per type, for the draw fields of the form."""
-    try:
-        from question_bank import service
-    except ImportError:  # pragma: no cover
-        return {}
-    summary = getattr(service, "summary", None)
-    return summary() if summary else {}
+def _bank_summary() -> list[dict]:
+    """Banks with their question counts per type, categories and difficulties (for the form)."""
+    from sqlalchemy import func
+
+    from question_bank.models import Bank, Question
+
+    rows = db.session.execute(
+        db.select(Bank.name, Question.type, Question.category, Question.difficulty,
+                  func.count(Question.id))
+        .join(Question, Question.bank_id == Bank.id)
+        .group_by(Bank.name, Question.type, Question.category, Question.difficulty)
+    ).all()
+    banks: dict[str, dict] = {}
+    for name, qtype, category, difficulty, n in rows:
+        b = banks.setdefault(name, {"name": name, "count": 0, "types": {}, "categories": set(),
+                                    "difficulties": set()})
+        b["count"] += n
+        b["types"][qtype] = b["types"].get(qtype, 0) + n
+        if category:
+            b["categories"].add(category)
+        if difficulty:
+            b["difficulties"].add(difficulty)
+    return [dict(b, categories=sorted(b["categories"]), difficulties=sorted(b["difficulties"]))
+            for b in banks.values()]
 
 
 @bp.route("/new")

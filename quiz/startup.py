@@ -17,7 +17,9 @@ def load_demo() -> Contest | None:
         return None
     from question_bank import service
 
-    service.import_paths([os.path.join(DEMO_DIR, "demo_bank.csv")], bank=DEMO_BANK)
+    report = service.import_files([os.path.join(DEMO_DIR, "demo_bank.csv")], bank=DEMO_BANK)
+    if report.refused is not None:
+        raise RuntimeError(f"the demo bank did not import: {report.refused}")
     with open(os.path.join(DEMO_DIR, "contest.json"), encoding="utf-8") as fh:
         spec = json.load(fh)
     from quiz.contests import create_contest
