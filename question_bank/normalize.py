@@ -525,3 +525,40 @@ def parse_workbook(book: Workbook, out: ParseResult | None = None) -> ParseResul
                 )
             )
     return out
+
+
+_FIELD_ORDER = (
+    "type",
+    "stem",
+    "answer",
+    "points",
+    "difficulty",
+    "category",
+    "explanation",
+    "time_limit",
+)
+
+
+def parse_fields(values: dict, file: str = "", sheet: str = "") -> tuple:
+    """One question from a form's fields, checked by the same rules as a sheet row.
+
+    Returns (ParsedQuestion or None, problems and warnings).
+    """
+    options = values.get("options") or []
+    if isinstance(options, str):
+        options = options.splitlines()
+    answer = values.get("answer") or ""
+    if isinstance(answer, (list, tuple)):
+        answer = "|".join(str(x) for x in answer)
+    cells = [str(values.get(k) if values.get(k) is not None else "") for k in _FIELD_ORDER]
+    cells[2] = str(answer)
+    cells += [str(o) for o in options][: a.MAX_OPTIONS + 1]
+    cols = Columns(
+        {k: i for i, k in enumerate(_FIELD_ORDER)}, list(range(len(_FIELD_ORDER), len(cells)))
+    )
+    out = ParseResult()
+    reader = _RowReader(file, RawSheet(sheet, []), cols, out)
+    question = reader.read(1, cells)
+    if question is None and not out.problems:
+        out.problems.append(Problem("missing_stem", file, sheet, 1, "", ""))
+    return question, out.problems + out.warnings

@@ -1,0 +1,135 @@
+"""``flask bank import|export|template``, and ``init_app`` wiring the CLI and the web pages."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from . import sheets
+
+bank_cli = AppGroup("bank", help="Question bank: import sheets, export, template.")
+
+
+def limits_from_config() -> sheets.Limits:
+    """Limits, overridable with BANK_MAX_UPLOAD_BYTES / BANK_MAX_ROWS in the app config."""
+    cfg = current_app.config
+    base = sheets.Limits()
+    return sheets.Limits(
+        max_bytes=int(cfg.get("BANK_MAX_UPLOAD_BYTES", base.max_bytes)),
+        max_rows=int(cfg.get("BANK_MAX_ROWS", base.max_rows)),
+    )
+
+
+@bank_cli.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check and count; change nothing.")
+@click.option("--strict", is_flag=True, help="Import nothing unless every row is valid.")
+@click.option("--bank", "bank_name", default=None, help="Bank name (created if new).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+def import_command(files, dry_run, strict, bank_name, as_json, lang):
+    """Import question sheets (.xlsx .xls .ods .csv). Exit 0 when imported (or would be)."""
+    from . import service
+
+    report = service.import_files(
+        list(files), bank=bank_name, dry_run=dry_run, strict=strict, limits=limits_from_config()
+    )
+    if as_json:
+        click.echo(json.dumps(report.to_json(lang), ensure_ascii=False, indent=2))
+    else:
+        _print_report(report, lang)
+    if not report.ok:
+        sys.exit(1)
+
+
+def _print_report(report, lang: str) -> None:
+    zh = lang == "zh"
+    out = report.to_json(lang)
+    if report.ok:
+        verb = (
+            ("将导入" if zh else "Would import")
+            if report.dry_run
+            else ("已导入" if zh else "Imported")
+        )
+        click.echo(
+            f"{verb} {report.imported} → {report.bank}; "
+            + ("重复跳过" if zh else "duplicates skipped")
+            + f" {report.duplicates}"
+        )
+        click.echo("  " + ", ".join(f"{k} {v}" for k, v in report.by_type.items()))
+        for sheet, count in report.by_sheet.items():
+            click.echo(f"  {sheet}: {count}")
+    else:
+        click.echo(("未导入：" if zh else "Not imported: ") + report.error(lang), err=True)
+    for s in out["skipped_sheets"]:
+        click.echo(
+            ("跳过工作表 " if zh else "Skipped sheet ")
+            + f"{s['file']} / {s['sheet']}: "
+            + s["reason"]
+        )
+    for p in out["problems"]:
+        where = " ".join(str(x) for x in (p["file"], p["sheet"], p["row"] or "", p["column"]) if x)
+        value = f" [{p['value']}]" if p["value"] else ""
+        click.echo(f"  ✗ {where}{value}: {p['reason']}", err=not report.ok)
+    for w in out["warnings"]:
+        where = " ".join(str(x) for x in (w["file"], w["sheet"], w["row"] or "", w["column"]) if x)
+        click.echo(f"  ! {where}: {w['reason']}")
+
+
+@bank_cli.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+@click.option("--bank", "bank_name", default=None, help="Only this bank (name or id).")
+@click.option("--category", default=None)
+@click.option(
+    "--type",
+    "qtype",
+    type=click.Choice(["single", "multiple", "true_false", "fill_blank", "open"]),
+    default=None,
+)
+@click.option("--difficulty", type=click.Choice(["easy", "medium", "hard"]), default=None)
+def export_command(file, bank_name, category, qtype, difficulty):
+    """Export questions to an .xlsx in the template layout."""
+    from . import export, service
+
+    if bank_name and service.find_bank(bank_name) is None:
+        click.echo(f"No such bank / 没有这个题库: {bank_name}", err=True)
+        sys.exit(1)
+    data = export.export_bytes(bank_name, category, qtype, difficulty)
+    with open(file, "wb") as fh:
+        fh.write(data)
+    click.echo(f"{file}")
+
+
+@bank_cli.command("template")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+def template_command(file):
+    """Write the official import template (.xlsx)."""
+    from . import template
+
+    with open(file, "wb") as fh:
+        fh.write(template.template_bytes())
+    click.echo(f"{file}")
+
+
+@bank_cli.command("list")
+def list_command():
+    """List the banks with their question counts per type."""
+    from . import service
+
+    for bank, count in service.banks():
+        types = Counter(q.type for q in bank.questions)
+        kinds = " ".join(f"{k}={v}" for k, v in types.items())
+        click.echo(f"{bank.id}\t{bank.name}\t{count}\t{kinds}")
+
+
+def init_app(app) -> None:
+    """Register the ``bank`` CLI group and the /bank pages."""
+    app.cli.add_command(bank_cli)
+    from . import views
+
+    app.register_blueprint(views.bp)

@@ -1,0 +1,55 @@
+"""The bank's tables: named banks and their questions.
+
+A question's ``fingerprint`` (normalized stem, options and points, see ``answers.fingerprint``) is
+unique within its bank: that constraint is what makes a re-import add nothing, even when two
+imports race.
+"""
+
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from quiz.extensions import db
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Bank(db.Model):
+    __tablename__ = "bank"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=_utcnow)
+    questions: Mapped[list["Question"]] = relationship(
+        back_populates="bank", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Question(db.Model):
+    __tablename__ = "bank_question"
+    __table_args__ = (
+        UniqueConstraint("bank_id", "fingerprint", name="uq_bank_fingerprint"),
+        Index("ix_bank_question_filter", "bank_id", "type", "category"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("bank.id", ondelete="CASCADE"))
+    type: Mapped[str] = mapped_column(String(16))
+    stem: Mapped[str] = mapped_column(Text)
+    options: Mapped[list] = mapped_column(JSON, default=list)
+    answer: Mapped[list] = mapped_column(JSON, default=list)
+    points: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    difficulty: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    category: Mapped[str | None] = mapped_column(String(120), nullable=True, index=True)
+    explanation: Mapped[str | None] = mapped_column(Text, nullable=True)
+    time_limit: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    fingerprint: Mapped[str] = mapped_column(String(32))
+    source_file: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    source_sheet: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    source_row: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(default=_utcnow)
+    bank: Mapped[Bank] = relationship(back_populates="questions")
+
+    def __repr__(self) -> str:
+        return f"<Question {self.id} {self.type} {self.stem[:20]!r}>"

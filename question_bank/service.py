@@ -1,0 +1,367 @@
+"""Bank services: import (dry run or for real, in one transaction), draw, edit, delete.
+
+Import rules:
+- Every file is read and checked first; a refused file (damaged, encrypted, a bomb, no
+  questions…) refuses the whole import, and the bank is not touched.
+- Lenient (default): the valid questions are taken and every other row is listed as a problem.
+  Strict: nothing is taken unless every row is valid.
+- Duplicates (same fingerprint) are skipped, within the files and against the bank, and
+  counted; so re-importing a file adds nothing.
+- The writes happen in one transaction with one bulk INSERT; any failure rolls it all back.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, func, insert, or_, select
+
+from quiz.extensions import db
+
+from . import messages as m
+from . import normalize, sheets
+from .answers import TYPES
+from .models import Bank, Question
+
+DEFAULT_BANK = "默认题库"
+PREVIEW_ROWS = 300
+
+
+@dataclass
+class ImportReport:
+    bank: str
+    dry_run: bool = False
+    strict: bool = False
+    imported: int = 0
+    duplicates: int = 0
+    found: int = 0
+    by_type: dict = field(default_factory=lambda: dict.fromkeys(TYPES, 0))
+    by_category: Counter = field(default_factory=Counter)
+    by_sheet: dict = field(default_factory=dict)
+    skipped: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    refused: m.ImportRefused | None = None
+    refused_file: str = ""
+    preview: list = field(default_factory=list)  # (question, is_duplicate) for the first rows
+
+    @property
+    def ok(self) -> bool:
+        return self.refused is None
+
+    def error(self, lang: str = "zh") -> str:
+        if self.refused is None:
+            return ""
+        where = f"{self.refused_file}: " if self.refused_file else ""
+        return where + self.refused.message(lang)
+
+    def to_json(self, lang: str = "zh") -> dict:
+        """The CLI's --json object (the first five keys are the documented contract)."""
+        problems = [p.to_dict(lang) for p in self.problems]
+        if self.refused is not None and self.refused.code not in (
+            "strict_refused",
+            "no_valid_questions",
+        ):
+            problems.insert(
+                0,
+                {
+                    "file": self.refused_file,
+                    "sheet": "",
+                    "row": None,
+                    "column": "",
+                    "value": "",
+                    "reason": self.refused.message(lang),
+                },
+            )
+        out = {
+            "imported": self.imported,
+            "duplicates": self.duplicates,
+            "by_type": dict(self.by_type),
+            "skipped_sheets": [s.to_dict(lang) for s in self.skipped],
+            "problems": problems,
+            "warnings": [w.to_dict(lang) for w in self.warnings],
+            "dry_run": self.dry_run,
+            "bank": self.bank,
+        }
+        if self.refused is not None:
+            out["error"] = self.error(lang)
+        return out
+
+
+def read_sources(sources, limits: sheets.Limits | None = None):
+    """Parse every source — a path, or a (filename, bytes) pair — into one ParseResult.
+
+    Raises ImportRefused (with ``.file`` set) for the first file that cannot be used.
+    """
+    limits = limits or sheets.Limits()
+    result = normalize.ParseResult()
+    for source in sources:
+        name = source if isinstance(source, str) else source[0]
+        try:
+            if isinstance(source, str):
+                book = sheets.read_path(source, limits)
+            else:
+                book = sheets.read_bytes(source[1], source[0], limits)
+            before = (len(result.questions), len(result.problems))
+            normalize.parse_workbook(book, result)
+            if (len(result.questions), len(result.problems)) == before:
+                raise m.NoQuestions("no_questions")
+        except m.ImportRefused as err:
+            err.file = _basename(name)
+            raise
+        except OSError as err:
+            refused = m.NotASpreadsheet("unreadable", detail=err.strerror or str(err))
+            refused.file = _basename(name)
+            raise refused from None
+    return result
+
+
+def _basename(name: str) -> str:
+    return name.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def find_bank(bank) -> Bank | None:
+    """A bank by name, id or object."""
+    if bank is None or isinstance(bank, Bank):
+        return bank
+    if isinstance(bank, int) or (isinstance(bank, str) and bank.isdigit()):
+        found = db.session.get(Bank, int(bank))
+        if found is not None:
+            return found
+    return db.session.scalar(select(Bank).where(Bank.name == str(bank)))
+
+
+def import_files(
+    sources,
+    bank: str | None = None,
+    dry_run: bool = False,
+    strict: bool = False,
+    limits: sheets.Limits | None = None,
+) -> ImportReport:
+    """Read, validate, dedupe and (unless ``dry_run``) store the questions in one transaction."""
+    bank_name = (bank or DEFAULT_BANK).strip() or DEFAULT_BANK
+    report = ImportReport(bank=bank_name, dry_run=dry_run, strict=strict)
+    try:
+        parsed = read_sources(sources, limits)
+    except m.ImportRefused as err:
+        report.refused, report.refused_file = err, getattr(err, "file", "")
+        return report
+    report.skipped, report.problems = parsed.skipped, parsed.problems
+    report.warnings = parsed.warnings
+    report.by_sheet = dict(parsed.sheets)
+    report.found = len(parsed.questions)
+    if not parsed.questions:
+        report.refused = m.NoQuestions("no_valid_questions")
+        return report
+    if strict and parsed.problems:
+        report.refused = m.ImportRefused("strict_refused", count=len(parsed.problems))
+        return report
+    target = find_bank(bank_name)
+    existing = set()
+    if target is not None:
+        existing = set(
+            db.session.scalars(select(Question.fingerprint).where(Question.bank_id == target.id))
+        )
+    rows = []
+    for q in parsed.questions:
+        duplicate = q.fingerprint in existing
+        if len(report.preview) < PREVIEW_ROWS:
+            report.preview.append((q, duplicate))
+        if duplicate:
+            report.duplicates += 1
+            continue
+        existing.add(q.fingerprint)
+        report.by_type[q.type] += 1
+        report.by_category[q.category or ""] += 1
+        rows.append(q)
+    report.imported = len(rows)
+    if dry_run or not rows:
+        return report
+    try:
+        if target is None:
+            target = Bank(name=bank_name)
+            db.session.add(target)
+            db.session.flush()
+        db.session.execute(insert(Question), [_row(q, target.id) for q in rows])
+        db.session.commit()
+    except Exception as exc:  # one transaction: nothing of this import stays
+        db.session.rollback()
+        report.refused = m.ImportRefused("import_failed", detail=str(exc).splitlines()[0][:200])
+        report.imported = 0
+        report.by_type = dict.fromkeys(TYPES, 0)
+    return report
+
+
+def _row(q: normalize.ParsedQuestion, bank_id: int) -> dict:
+    return {
+        "bank_id": bank_id,
+        "type": q.type,
+        "stem": q.stem,
+        "options": q.options,
+        "answer": q.answer,
+        "points": q.points,
+        "difficulty": q.difficulty,
+        "category": q.category,
+        "explanation": q.explanation,
+        "time_limit": q.time_limit,
+        "fingerprint": q.fingerprint,
+        "source_file": q.file[:255],
+        "source_sheet": (q.sheet or "")[:120],
+        "source_row": q.row,
+    }
+
+
+# --------------------------------------------------------------------------- queries
+
+
+def query(bank=None, category=None, type=None, difficulty=None, search=None):
+    """A SELECT of questions matching the filters (None means any)."""
+    stmt = select(Question)
+    if bank is not None:
+        found = find_bank(bank)
+        stmt = stmt.where(Question.bank_id == (found.id if found else -1))
+    if category:
+        stmt = stmt.where(Question.category == category)
+    if type:
+        stmt = stmt.where(Question.type == type)
+    if difficulty:
+        stmt = stmt.where(Question.difficulty == difficulty)
+    if search:
+        like = f"%{search.strip()}%"
+        stmt = stmt.where(
+            or_(
+                Question.stem.like(like),
+                Question.category.like(like),
+                Question.explanation.like(like),
+            )
+        )
+    return stmt
+
+
+def draw(
+    bank=None,
+    category=None,
+    type=None,
+    difficulty=None,
+    count=1,
+    order="random",
+    exclude_ids=(),
+    seed=None,
+) -> list[Question]:
+    """Up to ``count`` questions matching the filters, not in ``exclude_ids``.
+
+    ``order="random"`` samples (reproducibly with ``seed``); ``order="sheet"`` keeps the
+    order of the source sheet rows.
+    """
+    stmt = query(bank, category, type, difficulty).with_only_columns(Question.id)
+    if order == "sheet":
+        stmt = stmt.order_by(
+            Question.bank_id,
+            Question.source_file,
+            Question.source_sheet,
+            Question.source_row,
+            Question.id,
+        )
+    else:
+        stmt = stmt.order_by(Question.id)
+    excluded = set(exclude_ids or ())
+    ids = [i for i in db.session.scalars(stmt) if i not in excluded]
+    if order != "sheet":
+        ids = random.Random(seed).sample(ids, min(count, len(ids)))
+    ids = ids[: max(int(count), 0)]
+    found = {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
+
+
+def question_to_dict(q: Question) -> dict:
+    """The form a contest copies into its state."""
+    return {
+        "bank_id": q.id,
+        "type": q.type,
+        "stem": q.stem,
+        "options": list(q.options or []),
+        "answer": list(q.answer or []),
+        "points": q.points,
+        "explanation": q.explanation or "",
+        "time_limit": q.time_limit,
+        "category": q.category or "",
+        "difficulty": q.difficulty,
+        "level": q.points,
+        "media": [],
+    }
+
+
+def banks() -> list[tuple[Bank, int]]:
+    """Every bank with its question count."""
+    stmt = (
+        select(Bank, func.count(Question.id))
+        .outerjoin(Question)
+        .group_by(Bank.id)
+        .order_by(Bank.name)
+    )
+    return [(b, n) for b, n in db.session.execute(stmt)]
+
+
+def categories(bank=None) -> list[str]:
+    stmt = query(bank).with_only_columns(Question.category).distinct().order_by(Question.category)
+    return [c for c in db.session.scalars(stmt) if c]
+
+
+# --------------------------------------------------------------------------- edit
+
+
+def update_question(question_id: int, values: dict) -> tuple[Question | None, list[m.Problem]]:
+    """Re-validate an edited question with the import rules; store it when valid."""
+    q = db.session.get(Question, question_id)
+    if q is None:
+        return None, []
+    parsed, problems = normalize.parse_fields(values)
+    if parsed is None:
+        return q, problems
+    clash = db.session.scalar(
+        select(Question.id).where(
+            Question.bank_id == q.bank_id,
+            Question.fingerprint == parsed.fingerprint,
+            Question.id != q.id,
+        )
+    )
+    if clash:
+        return q, [m.Problem("duplicate", value=parsed.stem, params={"where": f"#{clash}"})]
+    for key in (
+        "type",
+        "stem",
+        "options",
+        "answer",
+        "points",
+        "difficulty",
+        "category",
+        "explanation",
+        "time_limit",
+        "fingerprint",
+    ):
+        setattr(q, key, getattr(parsed, key))
+    db.session.commit()
+    return q, problems
+
+
+def delete_questions(ids) -> int:
+    """Delete questions by id (one statement); returns how many went."""
+    ids = [int(i) for i in ids]
+    if not ids:
+        return 0
+    result = db.session.execute(delete(Question).where(Question.id.in_(ids)))
+    db.session.commit()
+    return result.rowcount or 0
+
+
+def delete_bank(bank_id: int) -> Bank | None:
+    """Delete a bank and all its questions in one transaction."""
+    bank = db.session.get(Bank, bank_id)
+    if bank is None:
+        return None
+    db.session.execute(delete(Question).where(Question.bank_id == bank_id))
+    db.session.delete(bank)
+    db.session.commit()
+    return bank

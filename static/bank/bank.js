@@ -1,0 +1,66 @@
+// Question bank page: drag-and-drop upload, select-all, confirmations. No build step.
+(function () {
+  "use strict";
+  var drop = document.getElementById("bank-drop");
+  var input = document.getElementById("bank-files");
+  var chosen = document.getElementById("bank-chosen");
+
+  function showChosen() {
+    if (!chosen || !input) return;
+    var names = [];
+    for (var i = 0; i < input.files.length; i++) names.push(input.files[i].name);
+    chosen.textContent = names.join(", ");
+  }
+
+  if (drop && input) {
+    ["dragenter", "dragover"].forEach(function (type) {
+      drop.addEventListener(type, function (e) {
+        e.preventDefault();
+        drop.classList.add("over");
+      });
+    });
+    ["dragleave", "drop"].forEach(function (type) {
+      drop.addEventListener(type, function (e) {
+        e.preventDefault();
+        drop.classList.remove("over");
+      });
+    });
+    drop.addEventListener("drop", function (e) {
+      if (!e.dataTransfer || !e.dataTransfer.files.length) return;
+      try {
+        input.files = e.dataTransfer.files;  // the form then submits them like a chosen file
+      } catch (err) {
+        var dt = new DataTransfer();
+        for (var i = 0; i < e.dataTransfer.files.length; i++) dt.items.add(e.dataTransfer.files[i]);
+        input.files = dt.files;
+      }
+      showChosen();
+    });
+    drop.addEventListener("keydown", function (e) {
+      if (e.key === "Enter" || e.key === " ") { e.preventDefault(); input.click(); }
+    });
+    input.addEventListener("change", showChosen);
+  }
+
+  var all = document.getElementById("bank-all");
+  if (all) {
+    all.addEventListener("change", function () {
+      document.querySelectorAll('input[name="ids"]').forEach(function (box) { box.checked = all.checked; });
+    });
+  }
+
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (e) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) e.preventDefault();
+    });
+  });
+
+  // Keep the organizer from submitting twice while a big file is checked.
+  var upload = document.getElementById("bank-upload");
+  if (upload) {
+    upload.addEventListener("submit", function () {
+      var btn = upload.querySelector('button[type="submit"]');
+      if (btn) { btn.disabled = true; }
+    });
+  }
+})();
