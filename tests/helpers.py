@@ -37,6 +37,7 @@ class TeamActions:
         ack = self.sock.emit("join", {"team": team_id, "name": name}, callback=True)
         assert ack["ok"], ack
         self.token = ack["token"]
+        self.player = ack["player"]
         self.team = team_id
 
     def buzz(self, question_id):

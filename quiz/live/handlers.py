@@ -169,6 +169,15 @@ def on_answer(info, payload):
     return _run(info, command)
 
 
+@acked("wager")
+def on_wager(info, payload):
+    """风险: the choosing team picks a value on its phone, or passes."""
+    actor = _player_actor(info)
+    if payload.get("pass") is True:
+        return _run(info, {"type": "pass", "actor": actor})
+    return _run(info, {"type": "choose_wager", "value": payload.get("value"), "actor": actor})
+
+
 @acked("host")
 def on_host(info, payload):
     if info["role"] != "host":

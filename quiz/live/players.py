@@ -5,6 +5,8 @@ import threading
 import time
 from collections import defaultdict, deque
 
+from flask import current_app
+
 from quiz import engine
 from quiz.extensions import db
 from quiz.live.runtime import Refused
@@ -13,10 +15,9 @@ from quiz.models import Contest, Player, Team
 NAME_MAX = 20
 # Joins allowed per window: per address, and per contest (a whole hall joins in a minute).
 JOIN_WINDOW_S = 60
-JOINS_PER_ADDRESS = 20
+JOINS_PER_ADDRESS = 30
 JOINS_PER_CONTEST = 3000
 
-_join_log: dict[str, deque] = defaultdict(deque)
 _join_lock = threading.Lock()
 
 
@@ -43,8 +44,9 @@ def by_token(rt, token) -> Player | None:
 
 def _rate_ok(key: str, limit: int) -> bool:
     now = time.monotonic()
+    log = current_app.extensions.setdefault("quiz_join_log", defaultdict(deque))
     with _join_lock:
-        q = _join_log[key]
+        q = log[key]
         while q and now - q[0] > JOIN_WINDOW_S:
             q.popleft()
         if len(q) >= limit:
