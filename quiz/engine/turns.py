@@ -5,6 +5,7 @@ from __future__ import annotations
 from .buzz import BUZZ_KINDS, eligible_teams, open_now
 from .checks import AUTO_GRADED, grade, need_bool, need_id, parse_answer
 from .errors import RuleError
+from .ledger import undo_last
 from .state import (
     SYSTEM_ACTOR,
     add_score,
@@ -94,8 +95,6 @@ def _after_wrong(state: dict, team_id: int, now: int) -> list[dict]:
 def cmd_judge(state: dict, cmd: dict, now: int) -> list[dict]:
     """Host rules an answer right or wrong; on a closed question it re-judges the last ruling
     if nothing undoable happened since."""
-    from .ledger import undo_last
-
     q = require_q(state, cmd)
     team_id = need_id(cmd, "team")
     team(state, team_id)
