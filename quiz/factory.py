@@ -74,6 +74,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)
     views.init_app(app)
     setup_views.init_app(app)
+    from quiz import results_views
+    results_views.init_app(app)
 
     try:
         from question_bank import cli as bank_cli
