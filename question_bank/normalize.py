@@ -16,6 +16,8 @@ Rules, in the order they apply to a sheet:
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -141,17 +143,23 @@ for _i, _L in enumerate(a.LETTERS):
         ALIASES[_w.casefold()] = f"opt{_i}"
 _STRONG = {"stem", "answer", "type"}
 HEADER_SEARCH_ROWS = 30
+SHAPE_SAMPLE_ROWS = 60
+
+
+@functools.lru_cache(maxsize=4096)
+def _header_key(cell: str) -> str | None:
+    text = unicodedata.normalize("NFKC", cell).strip()
+    text = re.split(r"\s[-–—]\s|\n", text, maxsplit=1)[0]
+    text = re.sub(r"[(（\[【][^)）\]】]*[)）\]】]", "", text)
+    text = re.sub(r"[\s_\-*:：·.]", "", text).casefold()
+    return ALIASES.get(text)
 
 
 def header_key(cell: object) -> str | None:
     """The field a header cell names ('正确答案' -> 'answer', 'Answer 2 - max 75' -> 'opt1')."""
     if not isinstance(cell, str) or not cell or len(cell) > 80:
         return None
-    text = unicodedata.normalize("NFKC", cell).strip()
-    text = re.split(r"\s[-–—]\s|\n", text, maxsplit=1)[0]
-    text = re.sub(r"[(（\[【][^)）\]】]*[)）\]】]", "", text)
-    text = re.sub(r"[\s_\-*:：·.]", "", text).casefold()
-    return ALIASES.get(text)
+    return _header_key(cell)
 
 
 @dataclass
@@ -160,7 +168,10 @@ class Columns:
 
     fields: dict[str, int]
     options: list[int]  # column of option A, B, ... (in order)
-    header_row: int | None = None
+    quick: tuple = ()  # columns where a repeated header would show (stem, answer, type)
+
+    def __post_init__(self) -> None:
+        self.quick = tuple(self.fields[k] for k in ("stem", "answer", "type") if k in self.fields)
 
 
 def match_header(cells: list) -> Columns | None:
@@ -205,7 +216,7 @@ def _text(v: object) -> str:
 
 def infer_columns(rows: list[tuple[int, list]]) -> Columns | str:
     """Columns of a headerless sheet, or the reason code why its shape is ambiguous."""
-    sample = [cells for _, cells in rows[:60]]
+    sample = [cells for _, cells in rows[:SHAPE_SAMPLE_ROWS]]
     if not sample:
         return "why_too_few_rows"
     width = max(len(c) for c in sample)
@@ -325,7 +336,7 @@ class _RowReader:
             options.pop()
         if len(options) > 1:
             options = a.strip_option_prefixes(options)
-        declared = a.parse_type(type_raw) if type_raw else None
+        declared = _parse_type(type_raw) if type_raw else None
         if type_raw and declared is None:
             self.problem("unknown_type", get("type"), type_raw)
             return None
@@ -436,8 +447,13 @@ class _RowReader:
         get = self.cols.fields.get
         points = self.sheet_points
         for name in ("points", "time_limit"):
-            raw = self.cell(cells, get(name), flag_dates=False)
-            value = a.whole_number(raw) if raw else None
+            col = get(name)
+            value = cells[col] if col is not None and col < len(cells) else ""
+            if type(value) is float and value.is_integer() and 0 <= value <= 1_000_000:
+                value, raw = int(value), ""  # the common case, without a round trip via text
+            else:
+                raw = self.cell(cells, col, flag_dates=False)
+                value = a.whole_number(raw) if raw else None
             if isinstance(value, str):
                 self.problem(value, get(name), raw)
                 return None
@@ -446,7 +462,7 @@ class _RowReader:
             else:
                 time_limit = value
         level_raw = self.cell(cells, get("difficulty"), flag_dates=False)
-        level = a.difficulty(level_raw) if level_raw else None
+        level = _difficulty(level_raw) if level_raw else None
         if level_raw and level is None:
             self.warn("unknown_difficulty", get("difficulty"), level_raw)
         category = self.cell(cells, get("category"), flag_dates=False)
@@ -454,59 +470,64 @@ class _RowReader:
         return points, time_limit, level, category, explanation
 
 
+_difficulty = functools.lru_cache(maxsize=256)(a.difficulty)
+_parse_type = functools.lru_cache(maxsize=256)(a.parse_type)
+
+
 def parse_sheet(file: str, sheet: RawSheet, out: ParseResult) -> None:
     """Read one sheet into ``out``: its questions, problems, or the reason it was skipped."""
-    rows = sheet.rows
-    if not rows:
+    rows = iter(sheet.rows)
+    head = list(itertools.islice(rows, SHAPE_SAMPLE_ROWS))
+    if not head:
         out.skipped.append(SkippedSheet(file, sheet.name, "sheet_empty"))
         return
     cols: Columns | str | None = None
     start = 0
-    header_without_stem = None
-    for i, (_, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+    for i, (_, cells) in enumerate(head[:HEADER_SEARCH_ROWS]):
         found = match_header(cells)
         if found:
             cols, start = found, i + 1
             break
     if cols is None:
-        cols = infer_columns(rows)
+        cols = infer_columns(head)
         if isinstance(cols, str):
             out.skipped.append(SkippedSheet(file, sheet.name, "no_header_shape", {"why": cols}))
             return
     before = len(out.questions)
+    problems_before = len(out.problems)
     reader = _RowReader(file, sheet, cols, out)
-    for number, cells in rows[start:]:
+    append = out.questions.append
+    for number, cells in itertools.chain(head[start:], rows):
         again = _maybe_header(cells, reader.cols)
         if again:
             reader.cols = again
             continue
         if "stem" not in reader.cols.fields:
-            header_without_stem = reader.cols
             continue
         question = reader.read(number, cells)
         if question is not None:
-            out.questions.append(question)
-    if "stem" not in cols.fields and len(out.questions) == before:
-        found = ", ".join(_header_names(rows, header_without_stem or cols))
+            append(question)
+    count = len(out.questions) - before
+    if "stem" not in cols.fields and count == 0:
+        found = ", ".join(_header_names(head))
         out.skipped.append(SkippedSheet(file, sheet.name, "header_without_stem", {"found": found}))
         return
-    count = len(out.questions) - before
     out.sheets[f"{file} / {sheet.name}"] = count
-    if count == 0 and not any(p.sheet == sheet.name and p.file == file for p in out.problems):
+    if count == 0 and len(out.problems) == problems_before:
         out.skipped.append(SkippedSheet(file, sheet.name, "header_no_rows"))
 
 
 def _maybe_header(cells: list, cols: Columns) -> Columns | None:
     """A repeated header further down: cheap check on the known columns first, then the full one."""
-    for col in (cols.fields.get("stem"), cols.fields.get("answer"), cols.fields.get("type")):
-        if col is not None and col < len(cells):
+    for col in cols.quick:
+        if col < len(cells):
             value = cells[col]
-            if isinstance(value, str) and 0 < len(value) <= 40 and header_key(value):
+            if type(value) is str and 0 < len(value) <= 24 and header_key(value) in _STRONG:
                 return match_header(cells)
     return None
 
 
-def _header_names(rows: list[tuple[int, list]], cols: Columns) -> list[str]:
+def _header_names(rows: list[tuple[int, list]]) -> list[str]:
     for _, cells in rows[:HEADER_SEARCH_ROWS]:
         if match_header(cells):
             return [str(c).strip() for c in cells if isinstance(c, str) and header_key(c)]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
 from sqlalchemy import delete, func, insert, or_, select
 
@@ -27,6 +28,7 @@ from .models import Bank, Question
 
 DEFAULT_BANK = "默认题库"
 PREVIEW_ROWS = 300
+INSERT_SLICE = 5000
 
 
 @dataclass
@@ -184,7 +186,13 @@ def import_files(
             target = Bank(name=bank_name)
             db.session.add(target)
             db.session.flush()
-        db.session.execute(insert(Question), [_row(q, target.id) for q in rows])
+        # bulk INSERTs in slices (less memory at once), all inside the one transaction
+        # Core insert on the table: executemany without the ORM's per-row bookkeeping
+        table = Question.__table__
+        now = datetime.now(timezone.utc)
+        for start in range(0, len(rows), INSERT_SLICE):
+            chunk = rows[start : start + INSERT_SLICE]
+            db.session.execute(insert(table), [_row(q, target.id, now) for q in chunk])
         db.session.commit()
     except Exception as exc:  # one transaction: nothing of this import stays
         db.session.rollback()
@@ -194,8 +202,9 @@ def import_files(
     return report
 
 
-def _row(q: normalize.ParsedQuestion, bank_id: int) -> dict:
+def _row(q: normalize.ParsedQuestion, bank_id: int, now: datetime) -> dict:
     return {
+        "created_at": now,
         "bank_id": bank_id,
         "type": q.type,
         "stem": q.stem,

@@ -16,7 +16,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -50,7 +50,7 @@ class RawSheet:
     """One sheet: its name and its rows as (1-based row number, cells)."""
 
     name: str
-    rows: list[tuple[int, list]]
+    rows: Iterable[tuple[int, list]]  # consumed once for a workbook sheet
     col_offset: int = 0  # the first cell's column (rows start there)
     formats: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col0) -> code
     cut_at: int | None = None  # row after which a blank run stopped reading
@@ -310,11 +310,17 @@ def _read_calamine(
             raise m.TooManyColumns(
                 "too_many_columns", sheet=name, cols=sheet.width, limit=limits.max_cols
             )
+        if sheet.height > 2 * limits.max_rows:  # the exact count of filled rows is kept below
+            raise m.TooManyRows(
+                "too_many_rows", sheet=name, rows=sheet.height, limit=limits.max_rows
+            )
         start_row, start_col = sheet.start if sheet.height else (0, 0)
-        rows, cut = _collect(
-            enumerate(sheet.iter_rows(), start_row + 1), name, limits, start_row + sheet.height
+        raw = RawSheet(name, [], start_col, formats.get(name, {}))
+        # rows are handed out lazily: a 100,000-row sheet never sits in memory as Python lists
+        raw.rows = _nonblank(
+            enumerate(sheet.iter_rows(), start_row + 1), raw, limits, start_row + sheet.height
         )
-        sheets.append(RawSheet(name, rows, start_col, formats.get(name, {}), cut))
+        sheets.append(raw)
     return sheets
 
 
@@ -328,26 +334,30 @@ def _calamine_error(exc: Exception) -> m.ImportRefused:
     return m.CorruptFile("unreadable", detail=detail)
 
 
-def _collect(
-    numbered: Iterator[tuple[int, list]], name: str, limits: Limits, height: int | None = None
-) -> tuple[list[tuple[int, list]], int | None]:
-    """Keep rows holding something; stop after a long blank run; cap the rows."""
-    rows: list[tuple[int, list]] = []
+def _nonblank(
+    numbered: Iterator[tuple[int, list]], sheet: RawSheet, limits: Limits, height: int | None = None
+) -> Iterator[tuple[int, list]]:
+    """Rows holding something; stop after a long blank run (noted in ``sheet.cut_at``); cap."""
+    kept = 0
     blank = 0
     for number, cells in numbered:
-        if any(c != "" and c is not None for c in cells):
+        if cells.count("") + cells.count(None) < len(cells):
             blank = 0
-            rows.append((number, cells))
-            if len(rows) > limits.max_rows:
+            kept += 1
+            if kept > limits.max_rows:
                 raise m.TooManyRows(
-                    "too_many_rows", sheet=name, rows=f"> {limits.max_rows}", limit=limits.max_rows
+                    "too_many_rows",
+                    sheet=sheet.name,
+                    rows=f"> {limits.max_rows}",
+                    limit=limits.max_rows,
                 )
+            yield number, cells
         else:
             blank += 1
             if blank >= limits.blank_run:
-                more = height is None or number < height
-                return rows, number if more else None
-    return rows, None
+                if height is None or number < height:
+                    sheet.cut_at = number
+                return
 
 
 # ---------------------------------------------------------------- csv
@@ -384,8 +394,9 @@ def _read_csv(data: bytes, filename: str, limits: Limits) -> RawSheet:
         else (";" if first.count(";") > first.count(",") else ",")
     )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    sheet = RawSheet(PurePath(filename).stem or "CSV", [], 0, {})
     try:
-        rows, cut = _collect(enumerate(reader, 1), "CSV", limits)
+        rows = list(_nonblank(enumerate(reader, 1), sheet, limits))
     except csv.Error as exc:
         raise m.NotASpreadsheet("unreadable", detail=str(exc)) from None
     if rows and max(len(r) for _, r in rows[:200]) > limits.max_cols:
@@ -395,4 +406,5 @@ def _read_csv(data: bytes, filename: str, limits: Limits) -> RawSheet:
             cols=max(len(r) for _, r in rows[:200]),
             limit=limits.max_cols,
         )
-    return RawSheet(PurePath(filename).stem or "CSV", rows, 0, {}, cut)
+    sheet.rows = rows
+    return sheet

@@ -87,10 +87,10 @@ def test_failure_midway_leaves_the_bank_as_it_was(app, monkeypatch):
     imp(app, GOOD[:2])
     original = service._row
 
-    def explode(q, bank_id):
+    def explode(q, bank_id, now):
         if q.stem == "中国的首都是____":
             raise RuntimeError("disk full")
-        return original(q, bank_id)
+        return original(q, bank_id, now)
 
     monkeypatch.setattr(service, "_row", explode)
     report = imp(app, GOOD, bank="new bank")
