@@ -1,0 +1,350 @@
+// The phone (/play/<code>): join a team, then one screen per state, no scrolling.
+// The token in localStorage["quiz-token-<code>"] brings the phone back as the same player.
+(function () {
+  "use strict";
+  var UI = window.QuizUI, T = window.QuizI18n.t, el = UI.el;
+  var root = document.getElementById("app");
+  var code = root.dataset.contest;
+  var presetTeam = parseInt(root.dataset.presetTeam || "", 10) || null;
+  var KEY = "quiz-token-" + code;
+  var $ = function (id) { return document.getElementById(id); };
+  var live, state = null, me = null, pending = null, lastScore = null, chosen = {}, wake = null;
+  var errTimer = null;
+
+  function store(k, v) { try { if (v === null) localStorage.removeItem(k); else localStorage.setItem(k, v); } catch (e) { /* private mode */ } }
+  function load(k) { try { return localStorage.getItem(k); } catch (e) { return null; } }
+  function buzzVibe(p) { if (navigator.vibrate) { try { navigator.vibrate(p); } catch (e) { /* ignore */ } } }
+
+  function screen(id) {
+    ["s-join", "s-wait", "s-buzz", "s-answer", "s-result", "s-final", "s-removed"].forEach(function (s) { $(s).hidden = s !== id; });
+    document.body.dataset.screen = id;
+  }
+  function errText(ack) {
+    if (!ack) return T("err.server_error");
+    var own = T("err." + ack.error, null, true);
+    if (own) return own;
+    return (window.QuizI18n.zh ? ack.message_zh : ack.message) || ack.message || ack.error;
+  }
+  function toast(text) {
+    var t = $("toast"); t.textContent = text; t.hidden = false;
+    clearTimeout(errTimer); errTimer = setTimeout(function () { t.hidden = true; }, 3500);
+  }
+
+  // ---- screen wake lock: keep the phone awake during the contest ------------------------------
+  function keepAwake() {
+    if (!("wakeLock" in navigator)) { $("awake-hint").hidden = !me; return; }
+    if (wake || document.visibilityState !== "visible") return;
+    navigator.wakeLock.request("screen").then(function (w) {
+      wake = w; $("awake-hint").hidden = true;
+      w.addEventListener("release", function () { wake = null; });
+    }).catch(function () { $("awake-hint").hidden = !me; });
+  }
+  document.addEventListener("visibilitychange", function () { if (document.visibilityState === "visible" && me) keepAwake(); });
+
+  // ---- join ------------------------------------------------------------------------------------
+  var pickedTeam = presetTeam;
+  function buildTeams(s) {
+    var box = $("join-teams");
+    if (presetTeam) {
+      var t = UI.teamById(s, presetTeam);
+      if (t) {
+        box.hidden = true; $("join-preset").hidden = false;
+        $("join-preset-name").textContent = t.name;
+        $("join-preset").style.setProperty("--team", UI.safeColor(t.color));
+        return;
+      }
+      presetTeam = null; pickedTeam = null;
+    }
+    box.hidden = false; $("join-preset").hidden = true;
+    if (box.dataset.built === String(s.teams.length)) return;
+    UI.clear(box); box.dataset.built = String(s.teams.length);
+    s.teams.slice().sort(function (a, b) { return a.seat - b.seat; }).forEach(function (t) {
+      var b = el("button", "team-pick", t.name);
+      b.type = "button"; b.dataset.team = String(t.id);
+      b.style.setProperty("--team", UI.safeColor(t.color));
+      b.setAttribute("aria-pressed", String(pickedTeam === t.id));
+      b.addEventListener("click", function () {
+        pickedTeam = t.id;
+        Array.prototype.forEach.call(box.children, function (c) { c.setAttribute("aria-pressed", String(c === b)); });
+        $("join-name").focus();
+      });
+      box.appendChild(b);
+    });
+  }
+  $("join-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    var name = $("join-name").value.trim();
+    if (!pickedTeam) { showJoinError(T("join.pick_team")); return; }
+    if (!name) { showJoinError(T("join.need_name")); $("join-name").focus(); return; }
+    $("join-go").disabled = true; $("join-go").textContent = T("join.joining");
+    keepAwake();
+    live.emit("join", { team: pickedTeam, name: name }, function (ack) {
+      $("join-go").disabled = false; $("join-go").textContent = T("join.go");
+      if (!ack.ok) {
+        if (ack.error === "already_joined") { location.reload(); return; }
+        showJoinError(errText(ack)); return;
+      }
+      store(KEY, ack.token);
+      live.setAuth({ token: ack.token });
+      me = { player: ack.player, team: ack.team, name: ack.name, answer: null };
+      buzzVibe(40);
+      render();
+    });
+  });
+  function showJoinError(text) { var p = $("join-error"); p.textContent = text; p.hidden = !text; }
+
+  // ---- the header: team, name, score -----------------------------------------------------------
+  function header(s, t) {
+    var h = $("me-bar");
+    h.hidden = !t;
+    if (!t) return;
+    var color = UI.safeColor(t.color);
+    h.style.setProperty("--team", color); h.style.color = UI.inkOn(color);
+    $("me-team").textContent = t.name;
+    $("me-name").textContent = me.name || "";
+    $("me-score").textContent = String(t.score);
+    $("me-rank").textContent = T("rank.n", { n: t.rank });
+    if (lastScore !== null && lastScore !== t.score) {
+      var d = t.score - lastScore, f = el("span", "me-delta " + (d > 0 ? "up" : "down"), UI.signed(d));
+      h.appendChild(f); setTimeout(function () { if (f.parentNode) f.parentNode.removeChild(f); }, 2200);
+    }
+    lastScore = t.score;
+  }
+
+  function isBuzzRound(s) { var k = s.round && s.round.kind; return k === "buzz" || k === "tiebreak"; }
+  function myBuzz(s) {
+    var out = null;
+    (s.buzzes || []).forEach(function (b) {
+      if (b.team === me.team && (!out || (out.foul && !b.foul))) out = b;
+    });
+    return out;
+  }
+  function inTiebreak(s) { return !s.tiebreak || s.tiebreak.teams.indexOf(me.team) >= 0; }
+
+  // ---- buzz ------------------------------------------------------------------------------------
+  function buzzScreen(s) {
+    screen("s-buzz");
+    var btn = $("buzz"), cap = $("buzz-caption"), b = myBuzz(s), q = s.question;
+    var locked = (s.locked_out || []).indexOf(me.team) >= 0;
+    var st, main, sub = "";
+    if (b && b.foul) { st = "foul"; main = T("buzz.foul_state"); sub = T("buzz.foul_sub"); }
+    else if (b && b.rank === 1 && (s.turn === me.team || s.phase !== "answering")) { st = "first"; main = T("buzz.first"); sub = s.turn === me.team ? T("buzz.first_sub") : ""; }
+    else if (b && b.rank) { st = "ranked"; main = "#" + b.rank; sub = T("buzz.behind", { ms: b.ms_behind_first }); }
+    else if (locked) { st = "locked"; main = T("buzz.locked"); sub = T("buzz.locked_sub"); }
+    else if (pending && pending.q === q.id && pending.attempt === q.attempt) { st = "sent"; main = T("buzz.sent"); }
+    else if (s.phase === "open") { st = "open"; main = T("buzz.press"); sub = T("buzz.open_sub"); }
+    else if (s.phase === "answering") {
+      // someone was first; a later press still counts for the record (#2 +38 ms)
+      var t = UI.teamById(s, s.turn);
+      st = "late"; main = T("buzz.press"); sub = t ? T("buzz.other_answering", { team: t.name }) : "";
+    } else { st = "wait"; main = T("buzz.wait"); sub = T("buzz.wait_sub"); }
+    if (s.paused) { sub = T("st.paused"); }
+    btn.dataset.state = st;
+    btn.disabled = st !== "open" && st !== "wait" && st !== "late";
+    $("buzz-main").textContent = main;
+    cap.textContent = sub;
+    $("buzz-stem").textContent = q.stem;
+  }
+  function pressBuzz(e) {
+    if (e) e.preventDefault();
+    var s = state, btn = $("buzz");
+    if (!s || !s.question || btn.disabled) return;
+    var q = s.question;
+    pending = { q: q.id, attempt: q.attempt };
+    btn.dataset.state = "sent"; btn.disabled = true; $("buzz-main").textContent = T("buzz.sent");
+    buzzVibe(60);
+    live.emit("buzz", { question: q.id }, function (ack) {
+      if (!ack.ok) {
+        pending = null;
+        if (ack.error !== "already_buzzed") toast(errText(ack));
+      }
+      render();
+    });
+  }
+  $("buzz").addEventListener("pointerdown", pressBuzz);
+  $("buzz").addEventListener("keydown", function (e) { if (e.key === " " || e.key === "Enter") pressBuzz(e); });
+
+  // ---- answer tiles ---------------------------------------------------------------------------
+  function answerScreen(s) {
+    screen("s-answer");
+    var q = s.question, box = $("tiles"), multi = q.type === "multiple";
+    var flag = $("ans-flag");
+    flag.hidden = !(isBuzzRound(s) && s.turn === me.team);
+    flag.textContent = T("buzz.first") + " " + T("buzz.first_sub");
+    $("ans-stem").textContent = q.stem;
+    var key = q.id + ":" + q.type;
+    var mine = chosen[q.id] || (me.answer && me.answer.length ? me.answer : null) || load("quiz-ans-" + code + "-" + q.id);
+    if (typeof mine === "string") { try { mine = JSON.parse(mine); } catch (e) { mine = null; } }
+    var sel = multi ? (mine || []).slice() : null;
+    var choices = UI.choices(q, T);
+    $("text-form").hidden = !!choices.length || q.type === "open";
+    $("open-note").hidden = q.type !== "open";
+    $("submit-multi").hidden = !multi;
+    if (box.dataset.key !== key) {
+      UI.clear(box); box.dataset.key = key;
+      box.className = "tiles n" + choices.length;
+      choices.forEach(function (c) {
+        var b = el("button", "tile"); b.type = "button"; b.dataset.key = c.key;
+        b.style.setProperty("--opt", c.color);
+        b.appendChild(UI.shape(c.shape, "#fff"));
+        b.appendChild(el("span", "tile-letter", c.letter));
+        b.appendChild(el("span", "tile-text", c.text));
+        b.addEventListener("click", function () {
+          if (multi) {
+            var cur = (chosen[q.id] && chosen[q.id].draft) || sel || [];
+            var i = cur.indexOf(c.key); if (i >= 0) cur.splice(i, 1); else cur.push(c.key);
+            cur.sort(); chosen[q.id] = chosen[q.id] || []; chosen[q.id].draft = cur;
+            mark(box, cur, false);
+            buzzVibe(15);
+          } else {
+            send(q, [c.key]);
+          }
+        });
+        box.appendChild(b);
+      });
+      $("text-answer").value = "";
+    }
+    var sent = chosen[q.id] && chosen[q.id].length ? chosen[q.id] : (mine && mine.length ? mine : null);
+    var draft = chosen[q.id] && chosen[q.id].draft;
+    mark(box, draft || sent || [], !!sent && !draft);
+    var waitMsg = $("ans-status");
+    if (sent) waitMsg.textContent = s.phase === "collecting" ? T("ans.sent_change", { a: label(q, sent) }) : T("ans.sent", { a: label(q, sent) });
+    else waitMsg.textContent = s.phase === "collecting" ? T("ans.all_prompt") : T("ans.your_turn");
+  }
+  function label(q, keys) {
+    if (q.type === "true_false") return keys[0] === "true" ? T("tf.true") : T("tf.false");
+    return keys.join("");
+  }
+  function mark(box, keys, sent) {
+    Array.prototype.forEach.call(box.children, function (b) {
+      var on = keys.indexOf(b.dataset.key) >= 0;
+      b.classList.toggle("on", on); b.classList.toggle("off", keys.length > 0 && !on && sent);
+      b.setAttribute("aria-pressed", String(on));
+    });
+  }
+  function send(q, answer) {
+    chosen[q.id] = answer.slice();
+    store("quiz-ans-" + code + "-" + q.id, JSON.stringify(answer));
+    mark($("tiles"), answer, true);
+    $("ans-status").textContent = T("ans.sending");
+    buzzVibe(30);
+    live.emit("answer", { question: q.id, answer: answer }, function (ack) {
+      if (!ack.ok) { delete chosen[q.id]; store("quiz-ans-" + code + "-" + q.id, null); toast(errText(ack)); }
+      render();
+    });
+  }
+  $("submit-multi").addEventListener("click", function () {
+    var q = state && state.question; if (!q) return;
+    var d = chosen[q.id] && chosen[q.id].draft;
+    if (!d || !d.length) { toast(T("ans.pick_one")); return; }
+    send(q, d);
+  });
+  $("text-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    var q = state && state.question, v = $("text-answer").value.trim();
+    if (!q || !v) return;
+    send(q, [v]); $("text-answer").blur();
+  });
+
+  // ---- result, waiting, final -------------------------------------------------------------------
+  function resultScreen(s) {
+    screen("s-result");
+    var q = s.question, ev = s.last_event || {}, box = $("result");
+    var mine = chosen[q.id] || me.answer || null;
+    var verdict = null, delta = null;
+    if (ev.type === "judged" && ev.team === me.team) { verdict = ev.correct; delta = ev.delta; }
+    else if (s.revealed && s.answer && mine && mine.length && (q.type !== "fill_blank" && q.type !== "open")) {
+      verdict = mine.slice().sort().join() === s.answer.slice().sort().join();
+    }
+    box.className = "result " + (verdict === true ? "ok" : verdict === false ? "bad" : "neutral");
+    $("res-mark").textContent = verdict === true ? "✓" : verdict === false ? "✗" : "•";
+    $("res-text").textContent = verdict === true ? T("v.right") : verdict === false ? T("v.wrong") : T("res.closed");
+    $("res-delta").textContent = delta ? UI.signed(delta) : "";
+    var a = $("res-answer");
+    if (s.revealed && s.answer) {
+      var ch = UI.choices(q, T), txt = s.answer.map(function (k) {
+        for (var i = 0; i < ch.length; i++) if (ch[i].key === k) return ch[i].letter + " " + ch[i].text;
+        return k;
+      });
+      a.textContent = T("q.answer") + " " + (txt.length ? txt.join(T("sep.or")) : T("q.answer_open"));
+    } else a.textContent = T("res.wait_reveal");
+  }
+  function waitScreen(s, text) {
+    screen("s-wait");
+    $("wait-text").textContent = text;
+    var r = s.round;
+    $("wait-round").textContent = r ? (r.title || T("kind." + r.kind)) : (s.name || "");
+  }
+  function finalScreen(s) {
+    screen("s-final");
+    var t = UI.teamById(s, me.team);
+    $("final-rank").textContent = t ? T("rank.n", { n: t.rank }) : "";
+    $("final-score").textContent = t ? T("score.n", { n: t.score }) : "";
+  }
+
+  // ---- what to show for this state ------------------------------------------------------------
+  function render() {
+    var s = state;
+    if (!s) return;
+    $("contest-name").textContent = s.name || "";
+    if (!me) { header(s, null); buildTeams(s); screen("s-join"); $("join-locked").hidden = !s.lobby_locked; return; }
+    var t = UI.teamById(s, me.team);
+    header(s, t);
+    $("awake-hint").hidden = !!wake || !me;
+    var ph = s.phase, q = s.question, kind = s.round && s.round.kind;
+    var turnTeam = s.turn ? UI.teamById(s, s.turn) : null;
+    if (ph === "lobby") return waitScreen(s, T("wait.lobby"));
+    if (ph === "round_intro") return waitScreen(s, T("wait.round_intro", { title: (s.round && (s.round.title || T("kind." + kind))) || "" }));
+    if (ph === "round_end") return waitScreen(s, T("wait.round_end"));
+    if (ph === "finished") return finalScreen(s);
+    if (ph === "choosing") {
+      var w = s.wager || {};
+      if (w.chooser === me.team) return waitScreen(s, T("wait.you_choose"));
+      var c = UI.teamById(s, w.chooser);
+      return waitScreen(s, c ? T("wait.other_chooses", { team: c.name }) : T("wait.host"));
+    }
+    if (!q) return waitScreen(s, T("wait.host"));
+    if (ph === "closed") return resultScreen(s);
+    if (kind === "buzz" || kind === "tiebreak") {
+      if (!inTiebreak(s)) return waitScreen(s, T("wait.tiebreak_other"));
+      if (ph === "answering" && s.turn === me.team && (q.type === "single" || q.type === "multiple" || q.type === "true_false" || q.type === "fill_blank")) return answerScreen(s);
+      return buzzScreen(s);
+    }
+    if (ph === "collecting") return answerScreen(s);
+    if (ph === "answering") {
+      if (s.turn === me.team) return answerScreen(s);
+      return waitScreen(s, turnTeam ? T("wait.other_answering", { team: turnTeam.name }) : T("wait.host"));
+    }
+    return waitScreen(s, T("wait.host"));
+  }
+
+  var banner = $("offline"), everConnected = false;
+  live = window.QuizLive.connect({
+    contest: code, role: "player", token: load(KEY),
+    render: function (s) {
+      if (state && s.question && (!state.question || state.question.id !== s.question.id)) pending = null;
+      if (state && state.question && s.question && state.question.attempt !== s.question.attempt) pending = null;
+      state = s; render();
+    },
+    onMe: function (m) { me = m; if (m.answer && m.answer.length && state && state.question) chosen[state.question.id] = chosen[state.question.id] || m.answer; render(); keepAwake(); },
+    onStatus: function (ok) {
+      if (ok) everConnected = true;
+      banner.hidden = ok || !everConnected;
+    },
+    onRefused: function (data) {
+      if (data && data.error === "bad_token") {
+        store(KEY, null); me = null;
+        live.setAuth({ token: null });
+        setTimeout(function () { live.socket.connect(); }, 100);
+        render();
+      }
+    },
+    onRemoved: function (data) {
+      store(KEY, null); me = null; live.setAuth({ token: null });
+      $("removed-text").textContent = window.QuizI18n.zh ? data.message_zh : data.message;
+      screen("s-removed");
+    }
+  });
+  $("rejoin").addEventListener("click", function () { location.reload(); });
+  if (!load(KEY)) screen("s-join");
+})();
