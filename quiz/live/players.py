@@ -19,6 +19,12 @@ JOINS_PER_ADDRESS = 30
 JOINS_PER_CONTEST = 3000
 
 _join_lock = threading.Lock()
+# Ids are positive and fit SQLite's INTEGER (a bigger int makes the driver raise).
+MAX_ID = 2**53
+
+
+def is_id(value) -> bool:
+    return type(value) is int and 0 < value < MAX_ID
 
 
 def token_hash(token: str) -> str:
@@ -69,7 +75,7 @@ def join(rt, info: dict, payload: dict, address: str) -> dict:
     if info.get("player"):
         raise Refused("already_joined", "This phone has already joined.", "此手机已经加入。")
     team_id = payload.get("team")
-    if isinstance(team_id, bool) or not isinstance(team_id, int):
+    if not is_id(team_id):
         raise Refused("bad_team", "Pick a team.", "请选择队伍。")
     name = clean_name(payload.get("name"))
     if not name:
@@ -103,7 +109,7 @@ def join(rt, info: dict, payload: dict, address: str) -> dict:
 
 def remove(rt, player_id) -> Player:
     """Mark a player removed: its token stops working and its phones are disconnected."""
-    if isinstance(player_id, bool) or not isinstance(player_id, int):
+    if not is_id(player_id):
         raise Refused("bad_command", "Say which player.", "请指定选手。")
     player = db.session.get(Player, player_id)
     if player is None or player.contest_id != rt.contest_id:
