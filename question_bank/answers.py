@@ -53,7 +53,9 @@ def fingerprint(stem: str, options: list[str] | tuple[str, ...], points: int | N
     points is two cards (real banks do this, one sheet per value).
     """
     joined = "\x00".join([stem, *options, str(points or "")])
-    key = "".join(unicodedata.normalize("NFKC", joined).casefold().split())
+    if not unicodedata.is_normalized("NFKC", joined):  # the quick check is far cheaper
+        joined = unicodedata.normalize("NFKC", joined)
+    key = "".join(joined.casefold().split())
     return hashlib.blake2b(key.encode("utf-8"), digest_size=16).hexdigest()
 
 

@@ -153,7 +153,12 @@ def _check_package(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Li
                 "zip_bomb", size=m.human_size(info.file_size), limit=f"{limits.max_ratio}x"
             )
         if info.filename.endswith((".xml", ".rels")):
-            _check_xml_part(zf, info, limits)
+            try:
+                _check_xml_part(zf, info, limits)
+            except m.TooManyRows as err:  # name the sheet as the organizer knows it
+                names = {part: name for name, part in _sheet_parts(zf).items()}
+                err.params["sheet"] = names.get(info.filename, info.filename)
+                raise
 
 
 def _check_xml_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> None:
