@@ -146,6 +146,7 @@ def build_record(info: dict, state: dict, commands: list[dict], initial: dict | 
     """The whole record as one JSON-safe dict.
 
     ``info``: {"code", "name", "created_at" (datetime or None), "players" ({id: name}, opt.)}.
+    Without ``initial`` there is no replay: ``checks.replay_matches_state`` is None.
     """
     rep = replay(initial, commands) if initial is not None else None
     teams = {t["id"]: t for t in state["teams"]}
@@ -171,8 +172,8 @@ def build_record(info: dict, state: dict, commands: list[dict], initial: dict | 
         state, standings, set(tiebreak_qids))
     record["questions"] = _questions(state, teams, qmeta, qrecs,
                                      rep["judged"] if rep else {}, info.get("players") or {})
-    replay_ok = rep is not None and rep["state"]["version"] == state["version"] and \
-        rep["state"]["log"] == state["log"]
+    replay_ok = None if rep is None else (rep["state"]["version"] == state["version"]
+                                          and rep["state"]["log"] == state["log"])
     sums_ok = all(r["sum"] == r["total"] for r in record["round_scores"])
     record["checks"] = {"replay_matches_state": replay_ok, "round_sums_match_scores": sums_ok}
     return record
@@ -465,8 +466,12 @@ def contest_info(contest) -> dict:
             "players": players}
 
 
-def load_record(contest) -> dict:
-    """Read the state, the command log and the initial snapshot; build the record."""
+def load_record(contest, questions: bool = True) -> dict:
+    """Read the state, the command log and the initial snapshot; build the record.
+
+    ``questions=False`` skips the replay (standings, round scores, score changes and buzzes
+    come from the state alone; the per-question rows then lack answers and rulings).
+    """
     import json
 
     from quiz.live import store
@@ -474,6 +479,8 @@ def load_record(contest) -> dict:
 
     info = contest_info(contest)
     state, _seq = store.load(contest.id)
+    if not questions:
+        return build_record(info, state, [], None)
     commands = store.command_log(contest.id)
     snap = ContestSnapshot.query.filter_by(contest_id=contest.id, seq=0).one_or_none()
     initial = json.loads(snap.state) if snap is not None else None

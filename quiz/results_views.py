@@ -1,7 +1,9 @@
 """Results pages and downloads: the printable record, results.xlsx, statistics, JSON for tools.
 
 Every route is for the host of that contest or the organizer (``quiz.auth.can_host``); the
-JSON endpoints too (they carry the score log). docs/results.md describes them.
+JSON endpoints too (they carry the score log). Anyone else gets 403 whether or not the code
+exists (no oracle for join codes); a signed-in organizer gets 404 for an unknown code.
+docs/results.md describes them.
 """
 from flask import Blueprint, Response, abort, jsonify, render_template, request
 from flask_babel import get_locale
@@ -21,12 +23,17 @@ def _contest(code: str) -> Contest:
     return contest
 
 
+def _allowed(code: str) -> bool:
+    """Checked before the contest is looked up, so a stranger cannot learn which codes exist."""
+    return auth.can_host(str(code).strip())
+
+
 def _page_lang() -> str:
     return norm_lang(str(get_locale() or "zh_CN"))
 
 
-def _denied(contest: Contest):
-    return render_template("results/denied.html", contest=contest), 403
+def _denied(code: str):
+    return render_template("results/denied.html", code=str(code).strip()), 403
 
 
 def _json_denied():
@@ -43,10 +50,10 @@ def _template_helpers(lang: str) -> dict:
 @bp.route("/results/<code>")
 def printable(code):
     """The official record on A4: standings, round scores, signatures."""
+    if not _allowed(code):
+        return _denied(code)
     contest = _contest(code)
-    if not auth.can_host(contest.code):
-        return _denied(contest)
-    record = load_record(contest)
+    record = load_record(contest, questions=False)
     return render_template("results/print.html", contest=contest, record=record,
                            **_template_helpers(_page_lang()))
 
@@ -54,9 +61,9 @@ def printable(code):
 @bp.route("/results/<code>.xlsx")
 def workbook(code):
     """results.xlsx; ?lang=en|zh_CN (default: the page language)."""
+    if not _allowed(code):
+        return _denied(code)
     contest = _contest(code)
-    if not auth.can_host(contest.code):
-        return _denied(contest)
     lang = norm_lang(request.args.get("lang") or _page_lang())
     data = xlsx_bytes(load_record(contest), lang)
     resp = Response(data, mimetype="application/vnd.openxmlformats-officedocument."
@@ -71,9 +78,9 @@ def workbook(code):
 @bp.route("/results/<code>/stats")
 def stats(code):
     """Per-question statistics: share answered right, buzz times."""
+    if not _allowed(code):
+        return _denied(code)
     contest = _contest(code)
-    if not auth.can_host(contest.code):
-        return _denied(contest)
     record = load_record(contest)
     return render_template("results/stats.html", contest=contest, record=record,
                            **_template_helpers(_page_lang()))
@@ -81,10 +88,10 @@ def stats(code):
 
 @bp.route("/api/contests/<code>/standings")
 def api_standings(code):
-    contest = _contest(code)
-    if not auth.can_host(contest.code):
+    if not _allowed(code):
         return _json_denied()
-    record = load_record(contest)
+    contest = _contest(code)
+    record = load_record(contest, questions=False)
     return _no_store(jsonify({
         "ok": True, "contest": record["contest"], "tiebreak_rule": record["tiebreak_rule"],
         "standings": record["standings"], "round_columns": record["round_columns"],
@@ -93,14 +100,14 @@ def api_standings(code):
 
 @bp.route("/api/contests/<code>/log")
 def api_log(code):
-    contest = _contest(code)
-    if not auth.can_host(contest.code):
+    if not _allowed(code):
         return _json_denied()
+    contest = _contest(code)
     record = load_record(contest)
-    questions = [{k: v for k, v in q.items()} for q in record["questions"]]
     return _no_store(jsonify({
         "ok": True, "contest": record["contest"], "score_changes": record["score_changes"],
-        "buzzes": record["buzzes"], "questions": questions}))
+        "buzzes": record["buzzes"], "questions": record["questions"],
+        "checks": record["checks"]}))
 
 
 def _no_store(resp):

@@ -1,6 +1,7 @@
 """Results pages, JSON endpoints and their access rules; the tie-break rule applied and stated."""
 import pytest
 
+from tests.conftest import ADMIN_PASSWORD
 from tests.helpers import TeamActions, contest_spec, question
 from tests.integration.test_results_export import EVIL, host_do, host_state, play
 
@@ -29,6 +30,10 @@ def test_only_the_host_or_the_organizer_sees_the_results(app, played, client, ma
     assert client.get(f"/host/{code}?key={played['host_key']}").status_code == 302
     for route in ROUTES:
         assert client.get(route.format(code=code)).status_code == 200, route
+    # an unknown code: 403 for anyone but the organizer (no oracle for join codes), then 404
+    for route in ROUTES:
+        assert client.get(route.format(code="999999")).status_code == 403, route
+    assert client.post("/login", data={"password": ADMIN_PASSWORD}).status_code == 302
     for route in ROUTES:
         assert client.get(route.format(code="999999")).status_code == 404, route
 
@@ -102,3 +107,41 @@ def test_tiebreak_rule_is_applied_and_stated(app, make_contest, make_socket, org
     assert tb[0]["rows"][0]["result"] == "right"
     html = organizer_client.get(f"/results/{c['code']}?lang=en").get_data(True)
     assert "Tie-break wins" in html and "more wins ranks higher" in html
+
+
+def test_results_of_a_contest_not_yet_played(make_contest, organizer_client):
+    import io
+
+    from openpyxl import load_workbook
+
+    c = make_contest(contest_spec())
+    html = organizer_client.get(f"/results/{c['code']}?lang=en").get_data(True)
+    assert "provisional" in html
+    data = organizer_client.get(f"/api/contests/{c['code']}/standings").json
+    assert not data["contest"]["finished"]
+    assert [s["score"] for s in data["standings"]] == [100, 100, 100]
+    assert [s["rank"] for s in data["standings"]] == [1, 1, 1]
+    log = organizer_client.get(f"/api/contests/{c['code']}/log").json
+    assert log["score_changes"] == [] and log["questions"] == []
+    assert log["checks"]["replay_matches_state"] is True
+    stats = organizer_client.get(f"/results/{c['code']}/stats?lang=en").get_data(True)
+    assert "No question has been played yet." in stats
+    resp = organizer_client.get(f"/results/{c['code']}.xlsx?lang=zh_CN")
+    wb = load_workbook(io.BytesIO(resp.data))
+    assert wb["名次"].max_row >= 4 and wb["分数变动"].max_row == 1
+
+
+def test_the_record_without_replay_agrees(app, played):
+    from quiz.models import Contest
+    from quiz.results import load_record
+
+    with app.app_context():
+        contest = Contest.query.filter_by(code=played["code"]).one()
+        full, quick = load_record(contest), load_record(contest, questions=False)
+    for key in ("standings", "round_scores", "score_changes"):
+        assert full[key] == quick[key]
+    assert quick["checks"]["replay_matches_state"] is None
+    rows = [(r["team_name"], r["result"], r["points"]) for q in quick["questions"]
+            for r in q["rows"]]
+    assert rows == [(r["team_name"], r["result"], r["points"]) for q in full["questions"]
+                    for r in q["rows"]]
