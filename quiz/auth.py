@@ -26,8 +26,11 @@ from quiz import config as config_module
 
 bp = Blueprint("auth", __name__)
 
-# Failed sign-ins per address: at most this many per window, then wait.
+# Failed sign-ins per address (organizer password or a host key): at most this many per
+# window, then wait. Unknown contest codes per address: a guesser of the six-digit code
+# waits too (a phone mistyping the code a few times does not).
 _MAX_FAILURES = 10
+_MAX_CODE_MISSES = 30
 _WINDOW_S = 300
 
 
@@ -43,16 +46,38 @@ def constant_time_equal(a: str | None, b: str | None) -> bool:
     return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
 
 
-def _throttled(addr: str) -> bool:
+def _throttled(addr: str, limit: int = _MAX_FAILURES) -> bool:
     now = time.monotonic()
     q = _failures()[addr]
     while q and now - q[0] > _WINDOW_S:
         q.popleft()
-    return len(q) >= _MAX_FAILURES
+    return len(q) >= limit
 
 
 def _record_failure(addr: str) -> None:
     _failures()[addr].append(time.monotonic())
+
+
+def _addr() -> str:
+    return request.remote_addr or "?"
+
+
+def sign_in_throttled() -> bool:
+    """Whether this address failed to sign in (password or host key) too often lately."""
+    return _throttled(_addr())
+
+
+def record_sign_in_failure() -> None:
+    _record_failure(_addr())
+
+
+def code_guesses_throttled() -> bool:
+    """Whether this address asked for too many unknown contest codes lately."""
+    return _throttled("code:" + _addr(), _MAX_CODE_MISSES)
+
+
+def record_code_miss() -> None:
+    _record_failure("code:" + _addr())
 
 
 def is_organizer() -> bool:

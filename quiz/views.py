@@ -20,8 +20,12 @@ bp = Blueprint("views", __name__)
 
 
 def get_contest_or_404(code: str) -> Contest:
+    """The contest with this code; an address guessing codes gets 429 for a while."""
+    if auth.code_guesses_throttled():
+        abort(429)
     contest = Contest.query.filter_by(code=str(code).strip()).one_or_none()
     if contest is None:
+        auth.record_code_miss()
         abort(404)
     return contest
 
@@ -42,9 +46,12 @@ def index():
 def join():
     code = (request.values.get("code") or "").strip()
     if code:
+        if auth.code_guesses_throttled():
+            abort(429)
         contest = Contest.query.filter_by(code=code).one_or_none()
         if contest is not None:
             return redirect(url_for("views.play", code=contest.code))
+        auth.record_code_miss()
         return render_template("join.html", code=code, not_found=True), 404
     return render_template("join.html", code="", not_found=False)
 
@@ -67,9 +74,12 @@ def host(code):
     contest = get_contest_or_404(code)
     key = request.values.get("key")
     if key is not None:
+        if auth.sign_in_throttled():
+            return render_template("host_login.html", contest=contest, error=True), 429
         if auth.check_host_key(contest, key):
             auth.grant_host(contest.code)
             return redirect(url_for("views.host", code=contest.code))
+        auth.record_sign_in_failure()
         return render_template("host_login.html", contest=contest, error=True), 401
     if not auth.can_host(contest.code):
         return render_template("host_login.html", contest=contest, error=False)

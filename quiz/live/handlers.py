@@ -24,7 +24,9 @@ ROLES = ("host", "screen", "player")
 
 
 def _refuse(code: str, message: str, message_zh: str):
-    raise ConnectionRefusedError({"error": code, "message": message, "message_zh": message_zh})
+    # (message, data): python-socketio sends the message as text and the dict as `data`
+    raise ConnectionRefusedError(message, {"error": code, "message": message,
+                                           "message_zh": message_zh})
 
 
 @socketio.on("connect")
@@ -34,15 +36,24 @@ def on_connect(auth_data=None):
     code, role = auth_data.get("contest"), auth_data.get("role")
     if not isinstance(code, str) or role not in ROLES:
         _refuse("bad_auth", "Give a contest code and a role.", "需要比赛代码和角色。")
+    if auth.code_guesses_throttled():
+        _refuse("rate_limited", "Too many unknown codes; wait a few minutes.",
+                "尝试的比赛代码过多，请稍后再试。")
     rt = runtime.get(code.strip())
     if rt is None:
+        auth.record_code_miss()
         _refuse("unknown_contest", "No such contest.", "没有这场比赛。")
     info = {"code": rt.code, "role": role, "player": None, "team": None, "name": None}
     if role == "host":
         key = auth_data.get("key")
         contest = players.contest_of(rt)
+        if key is not None and auth.sign_in_throttled():
+            _refuse("rate_limited", "Too many wrong host keys; wait a few minutes.",
+                    "主持人密钥错误次数过多，请稍后再试。")
         if not (auth.check_host_key(contest, key if isinstance(key, str) else None)
                 or auth.can_host(rt.code)):
+            if key is not None:
+                auth.record_sign_in_failure()
             _refuse("bad_credential", "Wrong host credential.", "主持人凭据错误。")
     elif role == "player":
         token = auth_data.get("token")
