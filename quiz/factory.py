@@ -69,7 +69,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     CSRFProtect(app)
 
-    from quiz import auth, setup_views, views
+    from quiz import auth, compress, setup_views, views
+
+    compress.init_app(app)
 
     auth.init_app(app)
     views.init_app(app)

@@ -28,6 +28,11 @@ def select_locale() -> str:
     return normalize(best) or "zh_CN"
 
 
+# Babel names zh_CN "zh_Hans_CN", and gettext then looks in zh_Hans_CN/ and zh/ only:
+# each zh_CN catalogue is also compiled into zh/ (generated, git-ignored).
+_ALSO_COMPILE_AS = {"zh_CN": "zh"}
+
+
 def compile_catalogues(dirs: list[str]) -> None:
     """Build each .mo from its .po when missing or older (no separate build step needed)."""
     from babel.messages.mofile import write_mo
@@ -39,15 +44,21 @@ def compile_catalogues(dirs: list[str]) -> None:
                 if not name.endswith(".po"):
                     continue
                 po = os.path.join(dirpath, name)
-                mo = po[:-3] + ".mo"
-                if os.path.exists(mo) and os.path.getmtime(mo) >= os.path.getmtime(po):
-                    continue
-                with open(po, "rb") as fh:
-                    catalog = read_po(fh)
-                tmp = mo + ".tmp"
-                with open(tmp, "wb") as fh:
-                    write_mo(fh, catalog)
-                os.replace(tmp, mo)
+                targets = [po[:-3] + ".mo"]
+                rel = os.path.relpath(po, base).split(os.sep)
+                if rel[0] in _ALSO_COMPILE_AS:
+                    targets.append(os.path.join(base, _ALSO_COMPILE_AS[rel[0]], *rel[1:])[:-3]
+                                   + ".mo")
+                for mo in targets:
+                    if os.path.exists(mo) and os.path.getmtime(mo) >= os.path.getmtime(po):
+                        continue
+                    with open(po, "rb") as fh:
+                        catalog = read_po(fh)
+                    os.makedirs(os.path.dirname(mo), exist_ok=True)
+                    tmp = mo + ".tmp"
+                    with open(tmp, "wb") as fh:
+                        write_mo(fh, catalog)
+                    os.replace(tmp, mo)
 
 
 def init_app(app):

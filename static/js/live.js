@@ -50,11 +50,6 @@
     socket.on("connect_error", function (err) {
       live.connected = false;
       var data = err && err.data;
-      if (!data && err && err.message) {
-        // a server that sends the refusal as text only: recover the code from it
-        var m = /['"]error['"]\s*:\s*['"](\w+)['"]/.exec(err.message);
-        if (m) data = { error: m[1], message: err.message };
-      }
       if (opts.onRefused) opts.onRefused(data, live);
       if (opts.onStatus) opts.onStatus(false, live, "connect_error");
     });

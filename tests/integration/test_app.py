@@ -108,3 +108,15 @@ def test_contest_create_cli_refuses_bad_files(runner, tmp_path):
     assert result.exit_code != 0 and "teams" in result.output
     missing = runner.invoke(args=["contest", "create", str(tmp_path / "none.json")])
     assert missing.exit_code != 0 and "cannot read" in missing.output
+
+
+def test_scripts_are_sent_gzipped_to_browsers_that_accept_it(client):
+    import gzip
+
+    plain = client.get("/static/vendor/socket.io/socket.io.min.js")
+    zipped = client.get("/static/vendor/socket.io/socket.io.min.js",
+                        headers={"Accept-Encoding": "gzip, deflate"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert len(zipped.data) < len(plain.data) / 2
+    assert gzip.decompress(zipped.data) == plain.data
+    assert "Content-Encoding" not in plain.headers
