@@ -30,6 +30,15 @@ def get_contest_or_404(code: str) -> Contest:
     return contest
 
 
+def ranking_rule() -> str:
+    """The standings and tie-break rule in the page's language (stated on every screen)."""
+    from flask_babel import get_locale
+
+    from quiz.results import TIEBREAK_RULE
+
+    return TIEBREAK_RULE["zh" if str(get_locale() or "zh").startswith("zh") else "en"]
+
+
 def join_url(contest: Contest) -> str:
     return f"{net.public_base_url(current_app.config['PORT'])}/play/{contest.code}"
 
@@ -66,7 +75,8 @@ def play(code):
 @bp.route("/screen/<code>")
 def screen(code):
     contest = get_contest_or_404(code)
-    return render_template("screen.html", contest=contest, join_url=join_url(contest))
+    return render_template("screen.html", contest=contest, join_url=join_url(contest),
+                           ranking_rule=ranking_rule())
 
 
 @bp.route("/host/<code>", methods=["GET", "POST"])
@@ -83,7 +93,8 @@ def host(code):
         return render_template("host_login.html", contest=contest, error=True), 401
     if not auth.can_host(contest.code):
         return render_template("host_login.html", contest=contest, error=False)
-    return render_template("host.html", contest=contest, join_url=join_url(contest))
+    return render_template("host.html", contest=contest, join_url=join_url(contest),
+                           ranking_rule=ranking_rule())
 
 
 @bp.route("/qr/<code>.svg")

@@ -16,7 +16,7 @@
   function buzzVibe(p) { if (navigator.vibrate) { try { navigator.vibrate(p); } catch (e) { /* ignore */ } } }
 
   function screen(id) {
-    ["s-join", "s-wait", "s-buzz", "s-answer", "s-result", "s-final", "s-removed"].forEach(function (s) { $(s).hidden = s !== id; });
+    ["s-join", "s-wait", "s-wager", "s-buzz", "s-answer", "s-result", "s-final", "s-removed"].forEach(function (s) { $(s).hidden = s !== id; });
     document.body.dataset.screen = id;
   }
   function errText(ack) {
@@ -275,6 +275,31 @@
     var r = s.round;
     $("wait-round").textContent = r ? (r.title || T("kind." + r.kind)) : (s.name || "");
   }
+  // 风险: the choosing team picks a value (or passes) on its phone; the host can do it too.
+  function wagerScreen(s, w) {
+    screen("s-wager");
+    $("wager-text").textContent = T("wait.you_choose");
+    var box = $("wager-values");
+    UI.clear(box);
+    (w.values || []).forEach(function (v) {
+      var left = (w.left || {})[String(v)] || 0;
+      var b = el("button", "big wager-value", T("wager.points", { n: v }));
+      b.type = "button"; b.disabled = left === 0;
+      b.appendChild(el("small", null, T("wager.left", { n: left })));
+      b.addEventListener("click", function () { sendWager({ value: v }); });
+      box.appendChild(b);
+    });
+    var settings = (s.round && s.round.settings) || {};
+    $("wager-pass").hidden = !settings.allow_pass;
+  }
+  function sendWager(payload) {
+    Array.prototype.forEach.call(document.querySelectorAll("#s-wager button"), function (b) { b.disabled = true; });
+    live.emit("wager", payload, function (ack) {
+      if (!ack.ok) { toast(errText(ack)); render(); }
+    });
+  }
+  $("wager-pass").addEventListener("click", function () { sendWager({ pass: true }); });
+
   function finalScreen(s) {
     screen("s-final");
     var t = UI.teamById(s, me.team);
@@ -299,7 +324,7 @@
     if (ph === "finished") return finalScreen(s);
     if (ph === "choosing") {
       var w = s.wager || {};
-      if (w.chooser === me.team) return waitScreen(s, T("wait.you_choose"));
+      if (w.chooser === me.team) return wagerScreen(s, w);
       var c = UI.teamById(s, w.chooser);
       return waitScreen(s, c ? T("wait.other_chooses", { team: c.name }) : T("wait.host"));
     }

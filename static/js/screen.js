@@ -236,7 +236,7 @@
       var t = UI.teamById(s, r.team) || {};
       var li = el("li", "pod pod-" + r.rank);
       li.style.setProperty("--team", UI.safeColor(t.color));
-      li.appendChild(el("span", "pod-name", r.name));
+      li.appendChild(el("span", "pod-name" + (r.name.length > 8 ? " long" : ""), r.name));
       li.appendChild(el("span", "pod-score", T("score.n", { n: r.score })));
       li.appendChild(el("span", "pod-block", T("rank.n", { n: r.rank })));
       ol.appendChild(li);

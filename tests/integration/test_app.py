@@ -120,3 +120,12 @@ def test_scripts_are_sent_gzipped_to_browsers_that_accept_it(client):
     assert len(zipped.data) < len(plain.data) / 2
     assert gzip.decompress(zipped.data) == plain.data
     assert "Content-Encoding" not in plain.headers
+
+
+def test_projector_and_host_state_the_ranking_rule_and_host_links_the_record(client, make_contest):
+    c = make_contest()
+    screen = client.get(f"/screen/{c['code']}").get_data(as_text=True)
+    assert "加赛获胜次数多者名次在前" in screen
+    client.post(f"/host/{c['code']}", data={"key": c["host_key"]})
+    host = client.get(f"/host/{c['code']}?lang=en").get_data(as_text=True)
+    assert "tie-break" in host and f"/results/{c['code']}.xlsx" in host
