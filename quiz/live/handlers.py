@@ -6,6 +6,7 @@ gets an error ack, never an exception; a phone can never send what only the host
 """
 import functools
 import logging
+import time
 
 from flask import current_app, request, session
 from flask_socketio import ConnectionRefusedError, join_room
@@ -21,6 +22,11 @@ log = logging.getLogger(__name__)
 clients: dict[str, dict] = {}
 
 ROLES = ("host", "screen", "player")
+# Flood control per socket for the phone's game events (buzz, answer, wager): a burst of
+# FLOOD_BURST, then FLOOD_RATE a second. Beyond that the phone gets `rate_limited` at once,
+# without taking the contest's lock, touching the engine or the database.
+FLOOD_BURST = 10
+FLOOD_RATE = 5.0
 
 
 def _refuse(code: str, message: str, message_zh: str):
@@ -98,7 +104,17 @@ def on_disconnect(*_args):
     publish.presence_changed(rt)
 
 
-def acked(event: str):
+def _flood_ok(info: dict) -> bool:
+    """Take a token from this socket's bucket; False when it is empty."""
+    now = time.monotonic()
+    tokens = min(FLOOD_BURST, info.get("flood_tokens", FLOOD_BURST)
+                 + (now - info.get("flood_at", now)) * FLOOD_RATE)
+    info["flood_at"] = now
+    info["flood_tokens"] = max(tokens - 1, 0.0) if tokens >= 1 else tokens
+    return tokens >= 1
+
+
+def acked(event: str, limited: bool = False):
     """Register a client event whose handler returns an ack; no exception escapes it."""
 
     def decorate(fn):
@@ -109,6 +125,9 @@ def acked(event: str):
             if info is None:
                 return {"ok": False, "error": "not_connected",
                         "message": "Connect first.", "message_zh": "请先连接。"}
+            if limited and not _flood_ok(info):
+                return {"ok": False, "error": "rate_limited",
+                        "message": "Too fast; wait a moment.", "message_zh": "操作太频繁，请稍候。"}
             if payload is None:
                 payload = {}
             if not isinstance(payload, dict):
@@ -166,21 +185,21 @@ def on_join(info, payload):
     return dict(result, ok=True)
 
 
-@acked("buzz")
+@acked("buzz", limited=True)
 def on_buzz(info, payload):
     command = {"type": "buzz", "question": payload.get("question"),
                "actor": _player_actor(info)}
     return _run(info, command)
 
 
-@acked("answer")
+@acked("answer", limited=True)
 def on_answer(info, payload):
     command = {"type": "answer", "question": payload.get("question"),
                "answer": payload.get("answer"), "actor": _player_actor(info)}
     return _run(info, command)
 
 
-@acked("wager")
+@acked("wager", limited=True)
 def on_wager(info, payload):
     """风险: the choosing team picks a value on its phone, or passes."""
     actor = _player_actor(info)
