@@ -45,7 +45,7 @@ def on_connect(auth_data=None):
     if auth.code_guesses_throttled():
         _refuse("rate_limited", "Too many unknown codes; wait a few minutes.",
                 "尝试的比赛代码过多，请稍后再试。")
-    rt = runtime.get(code.strip())
+    rt = runtime.fresh(code.strip())
     if rt is None:
         auth.record_code_miss()
         _refuse("unknown_contest", "No such contest.", "没有这场比赛。")

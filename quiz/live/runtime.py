@@ -83,6 +83,18 @@ def get(code: str) -> Runtime | None:
     return rt
 
 
+def fresh(code: str) -> Runtime | None:
+    """Like get(), but first catches up with commands another process committed.
+
+    Used when a client connects, so its first snapshot is never behind the database.
+    """
+    rt = get(code)
+    if rt is not None and store.last_seq(rt.contest_id) != rt.seq:
+        with rt.lock:
+            rt.reload()
+    return rt
+
+
 def loaded() -> list[Runtime]:
     return list(_registry().values())
 

@@ -64,6 +64,17 @@ def append(contest_id: int, seq: int, command: dict, at_ms: int, state: dict) ->
         raise Conflict(str(exc)) from exc
 
 
+def last_seq(contest_id: int) -> int:
+    """The number of the last committed command (0 before the first)."""
+    from sqlalchemy import func
+
+    value = db.session.execute(
+        select(func.max(ContestCommand.seq)).where(ContestCommand.contest_id == contest_id)
+    ).scalar()
+    db.session.rollback()
+    return value or 0
+
+
 def command_log(contest_id: int) -> list[dict]:
     """Every accepted command with its server time, oldest first (for the record)."""
     rows = db.session.execute(

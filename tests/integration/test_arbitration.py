@@ -86,3 +86,22 @@ def test_concurrent_buzzes_in_one_process_rank_each_team_once(tmp_path, monkeypa
     assert sorted(x["rank"] for x in buzzes) == list(range(1, len(teams) + 1))
     assert len({x["team"] for x in buzzes}) == len(teams)        # one buzz per team
     assert outcomes.count("ok") == len(teams)
+
+
+def test_a_client_connecting_to_another_process_sees_the_latest_state(tmp_path, monkeypatch):
+    from quiz.extensions import socketio
+
+    monkeypatch.setenv("QUIZ_INSTANCE_PATH", str(tmp_path))
+    url = f"sqlite:///{tmp_path / 'shared2.db'}"
+    a, b = make_app(url, tmp_path), make_app(url, tmp_path)
+    with a.app_context():
+        contest = create_contest(contest_spec())
+        code = contest.code
+    with b.app_context():
+        runtime.get(code)                             # process B caches the lobby state
+    with a.app_context():
+        runtime.execute(code, host("next"))           # process A moves on
+    client = socketio.test_client(b, auth={"contest": code, "role": "screen"})
+    snap = [m["args"][0] for m in client.get_received() if m["name"] == "state"][-1]
+    assert snap["phase"] == "round_intro"
+    client.disconnect()
