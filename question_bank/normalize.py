@@ -28,6 +28,7 @@ from .headers import (  # noqa: F401  (re-exported: the header rules live there)
     HEADER_SEARCH_ROWS,
     SHAPE_SAMPLE_ROWS,
     Columns,
+    _header_key,
     header_key,
     infer_columns,
     match_header,
@@ -53,6 +54,8 @@ class ParsedQuestion:
     sheet: str
     row: int
     fingerprint: str = ""
+    media_ref: list | None = None  # [(column letter, cell text)] of the media columns
+    media: list | None = None  # checked media (question_bank/media.py Blob), set by the importer
 
 
 @dataclass
@@ -62,6 +65,7 @@ class ParseResult:
     warnings: list[Problem] = field(default_factory=list)
     skipped: list[SkippedSheet] = field(default_factory=list)
     sheets: dict[str, int] = field(default_factory=dict)  # "file / sheet" -> questions read
+    media: object = None  # the import's media.Collector
 
 
 class _RowReader:
@@ -76,8 +80,10 @@ class _RowReader:
         if col is None or col >= len(cells):
             return ""
         value = cells[col]
-        if type(value) is str:
-            return a.clean(value) if value else ""
+        if type(value) is str:  # the common case, with a.clean() inlined
+            if value and _NEEDS_TABLE(value):
+                value = value.translate(_TABLE)
+            return value.strip()
         fmt = self.sheet.formats.get((self.row, col + self.sheet.col_offset))
         text, was_date = cell_text(value, fmt)
         if was_date and flag_dates:
@@ -102,7 +108,11 @@ class _RowReader:
         f = self.cols.fields
         get = f.get
         stem_raw = self.cell(cells, get("stem"))
-        options = [self.cell(cells, col) for col in self.cols.options]
+        width = len(cells)
+        options = [
+            _plain(cells[col]) if col < width and type(cells[col]) is str else self.cell(cells, col)
+            for col in self.cols.options
+        ]
         answer_raw = self.cell(cells, get("answer"))
         type_raw = self.cell(cells, get("type"))
         if not stem_raw:
@@ -132,7 +142,7 @@ class _RowReader:
         points, time_limit, level, category, explanation = extras
         if note:
             explanation = f"{explanation}\n{note}" if explanation else note
-        return ParsedQuestion(
+        question = ParsedQuestion(
             qtype,
             stem,
             options,
@@ -147,6 +157,11 @@ class _RowReader:
             number,
             a.fingerprint(stem, options, points),
         )
+        if self.cols.media:  # file names for question_bank/media.py to find
+            refs = [(col, self.cell(cells, col, flag_dates=False)) for col in self.cols.media]
+            off = self.sheet.col_offset
+            question.media_ref = [(col_letter(c + off), t) for c, t in refs if t] or None
+        return question
 
     def answer(
         self, stem: str, declared: str | None, options: list[str], raw: str
@@ -251,6 +266,17 @@ class _RowReader:
         return points, time_limit, level, category, explanation
 
 
+_NEEDS_TABLE = a._NEEDS_TABLE.search
+_TABLE = a._TABLE
+
+
+def _plain(value: str) -> str:
+    """``a.clean`` for a text cell (the hot path of every option cell)."""
+    if value and _NEEDS_TABLE(value):
+        value = value.translate(_TABLE)
+    return value.strip()
+
+
 _difficulty = functools.lru_cache(maxsize=256)(a.difficulty)
 _parse_type = functools.lru_cache(maxsize=256)(a.parse_type)
 
@@ -303,7 +329,7 @@ def _maybe_header(cells: list, cols: Columns) -> Columns | None:
     for col in cols.quick:
         if col < len(cells):
             value = cells[col]
-            if type(value) is str and 0 < len(value) <= 24 and header_key(value) in _STRONG:
+            if type(value) is str and 0 < len(value) <= 24 and _header_key(value) in _STRONG:
                 return match_header(cells)
     return None
 
