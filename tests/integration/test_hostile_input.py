@@ -428,3 +428,34 @@ def test_uploads_over_the_cap_get_a_clear_413(app, organizer_client):
         text = resp.get_data(as_text=True)
         assert "<html" in text.lower() or "<!doctype" in text.lower()
         assert "MB" in text or "大" in text or "too large" in text.lower(), text[:500]
+
+
+# --- origins ----------------------------------------------------------------------------------
+
+HANDSHAKE = "/socket.io/?EIO=4&transport=polling"
+
+
+def test_a_foreign_origin_is_refused_at_the_handshake(client):
+    assert client.get(HANDSHAKE, headers={"Origin": "http://evil.example"}).status_code == 400
+    own = client.get(HANDSHAKE, headers={"Origin": "http://localhost"})
+    assert own.status_code == 200 and own.data.startswith(b"0{")
+    assert client.get(HANDSHAKE).status_code == 200            # no Origin: not a browser
+
+
+def test_quiz_allowed_origins_lets_a_listed_origin_in(tmp_path, monkeypatch):
+    from quiz.factory import create_app
+
+    monkeypatch.setenv("QUIZ_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv("QUIZ_ALLOWED_ORIGINS", "http://ok.example, https://also.example")
+    app = create_app({"TESTING": True, "QUIZ_DEMO": False, "QUIZ_NO_TIMER": True,
+                      "SOCKETIO_ASYNC_MODE": "threading",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'o.sqlite3'}"})
+    try:
+        c = app.test_client()
+        for origin, status in (("http://ok.example", 200), ("https://also.example", 200),
+                               ("http://evil.example", 400), ("http://ok.example.evil", 400)):
+            assert c.get(HANDSHAKE, headers={"Origin": origin}).status_code == status, origin
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
