@@ -12,10 +12,12 @@ Import rules:
 
 from __future__ import annotations
 
+import json
 import random
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from json.encoder import encode_basestring_ascii as _json_text
 
 from sqlalchemy import delete, func, insert, or_, select
 
@@ -187,12 +189,9 @@ def import_files(
             db.session.add(target)
             db.session.flush()
         # bulk INSERTs in slices (less memory at once), all inside the one transaction
-        # Core insert on the table: executemany without the ORM's per-row bookkeeping
-        table = Question.__table__
         now = datetime.now(timezone.utc)
         for start in range(0, len(rows), INSERT_SLICE):
-            chunk = rows[start : start + INSERT_SLICE]
-            db.session.execute(insert(table), [_row(q, target.id, now) for q in chunk])
+            _insert_rows(rows[start : start + INSERT_SLICE], target.id, now)
         db.session.commit()
     except Exception as exc:  # one transaction: nothing of this import stays
         db.session.rollback()
@@ -202,24 +201,78 @@ def import_files(
     return report
 
 
-def _row(q: normalize.ParsedQuestion, bank_id: int, now: datetime) -> dict:
-    return {
-        "created_at": now,
-        "bank_id": bank_id,
-        "type": q.type,
-        "stem": q.stem,
-        "options": q.options,
-        "answer": q.answer,
-        "points": q.points,
-        "difficulty": q.difficulty,
-        "category": q.category,
-        "explanation": q.explanation,
-        "time_limit": q.time_limit,
-        "fingerprint": q.fingerprint,
-        "source_file": q.file[:255],
-        "source_sheet": (q.sheet or "")[:120],
-        "source_row": q.row,
-    }
+_COLUMNS = (  # the order of the tuples _row builds
+    "created_at",
+    "bank_id",
+    "type",
+    "stem",
+    "options",
+    "answer",
+    "points",
+    "difficulty",
+    "category",
+    "explanation",
+    "time_limit",
+    "fingerprint",
+    "source_file",
+    "source_sheet",
+    "source_row",
+)
+
+
+def _row(q: normalize.ParsedQuestion, bank_id: int, now) -> tuple:
+    """The INSERT values of a question, in ``_COLUMNS`` order; options/answer as JSON text."""
+    return (
+        now,
+        bank_id,
+        q.type,
+        q.stem,
+        _json_list(q.options),
+        _json_list(q.answer),
+        q.points,
+        q.difficulty,
+        q.category,
+        q.explanation,
+        q.time_limit,
+        q.fingerprint,
+        q.file[:255],
+        (q.sheet or "")[:120],
+        q.row,
+    )
+
+
+def _insert_rows(questions: list, bank_id: int, now: datetime) -> None:
+    """INSERT questions with one executemany on the session's connection (its transaction).
+
+    On SQLite the rows go to the driver as plain tuples with ``options``/``answer`` already JSON:
+    SQLAlchemy's per-row parameter processing (a dict per row, a JSON and a DATETIME processor
+    call per value) cost more than SQLite's own work (docs/performance.md). The values written
+    are the ones the Core insert writes: the dialect's own DATETIME text, ``json.dumps`` output.
+    Other databases, or a custom JSON serializer, take the Core insert.
+    """
+    conn = db.session.connection()
+    dialect = conn.dialect
+    table = Question.__table__
+    if dialect.name != "sqlite" or dialect._json_serializer is not None:
+        rows = [dict(zip(_COLUMNS, _row(q, bank_id, now), strict=True)) for q in questions]
+        for row in rows:  # the JSON type encodes them itself
+            row["options"], row["answer"] = json.loads(row["options"]), json.loads(row["answer"])
+        conn.execute(insert(table), rows)
+        return
+    stamp = table.c.created_at.type.dialect_impl(dialect).bind_processor(dialect)
+    created = stamp(now) if stamp else now
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        table.name, ", ".join(_COLUMNS), ", ".join("?" * len(_COLUMNS))
+    )
+    conn.exec_driver_sql(sql, [_row(q, bank_id, created) for q in questions])
+
+
+def _json_list(values: list) -> str:
+    """``json.dumps(values)`` for a list of texts, without the encoder's Python layers."""
+    try:
+        return "[" + ", ".join(map(_json_text, values)) + "]"
+    except TypeError:  # not all texts: the real thing
+        return json.dumps(values)
 
 
 # --------------------------------------------------------------------------- queries
