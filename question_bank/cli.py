@@ -25,6 +25,21 @@ def limits_from_config() -> sheets.Limits:
     )
 
 
+def media_limits_from_config():
+    """Media caps, overridable with BANK_MAX_IMAGE_BYTES, BANK_MAX_AV_BYTES,
+    BANK_MAX_MEDIA_BYTES (per import) and BANK_MAX_BUNDLE_BYTES (a zip of sheet + media)."""
+    from . import media
+
+    cfg = current_app.config
+    base = media.MediaLimits()
+    return media.MediaLimits(
+        max_image=int(cfg.get("BANK_MAX_IMAGE_BYTES", base.max_image)),
+        max_av=int(cfg.get("BANK_MAX_AV_BYTES", base.max_av)),
+        max_import=int(cfg.get("BANK_MAX_MEDIA_BYTES", base.max_import)),
+        max_bundle=int(cfg.get("BANK_MAX_BUNDLE_BYTES", base.max_bundle)),
+    )
+
+
 @bank_cli.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Check and count; change nothing.")
@@ -33,11 +48,17 @@ def limits_from_config() -> sheets.Limits:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 def import_command(files, dry_run, strict, bank_name, as_json, lang):
-    """Import question sheets (.xlsx .xls .ods .csv). Exit 0 when imported (or would be)."""
+    """Import question sheets (.xlsx .xls .ods .csv, or a .zip of sheets + media). Exit 0 when
+    imported (or would be)."""
     from . import service
 
     report = service.import_files(
-        list(files), bank=bank_name, dry_run=dry_run, strict=strict, limits=limits_from_config()
+        list(files),
+        bank=bank_name,
+        dry_run=dry_run,
+        strict=strict,
+        limits=limits_from_config(),
+        media_limits=media_limits_from_config(),
     )
     if as_json:
         click.echo(json.dumps(report.to_json(lang), ensure_ascii=False, indent=2))
@@ -64,6 +85,13 @@ def _print_report(report, lang: str) -> None:
         click.echo("  " + ", ".join(f"{k} {v}" for k, v in report.by_type.items()))
         for sheet, count in report.by_sheet.items():
             click.echo(f"  {sheet}: {count}")
+        if report.media_questions:
+            click.echo(
+                ("  带媒体的题目 " if zh else "  questions with media ")
+                + f"{report.media_questions}, "
+                + ("媒体文件 " if zh else "media files ")
+                + f"{report.media_files}"
+            )
     else:
         click.echo(("未导入：" if zh else "Not imported: ") + report.error(lang), err=True)
     for s in out["skipped_sheets"]:
@@ -93,13 +121,22 @@ def _print_report(report, lang: str) -> None:
 )
 @click.option("--difficulty", type=click.Choice(["easy", "medium", "hard"]), default=None)
 def export_command(file, bank_name, category, qtype, difficulty):
-    """Export questions to an .xlsx in the template layout."""
+    """Export questions to an .xlsx in the template layout; FILE.zip also holds the media."""
     from . import export, service
 
     if bank_name and service.find_bank(bank_name) is None:
         click.echo(f"No such bank / 没有这个题库: {bank_name}", err=True)
         sys.exit(1)
-    data = export.export_bytes(bank_name, category, qtype, difficulty)
+    if file.lower().endswith(".zip"):
+        data = export.export_zip(bank_name, category, qtype, difficulty)
+    else:
+        data = export.export_bytes(bank_name, category, qtype, difficulty)
+        if export.has_media(bank_name, category, qtype, difficulty):
+            click.echo(
+                "Some questions have pictures or sound: export to a .zip to keep them / "
+                "部分题目带图片或音频：导出为 .zip 才能保留媒体文件",
+                err=True,
+            )
     with open(file, "wb") as fh:
         fh.write(data)
     click.echo(f"{file}")
@@ -130,6 +167,7 @@ def list_command():
 def init_app(app) -> None:
     """Register the ``bank`` CLI group and the /bank pages."""
     app.cli.add_command(bank_cli)
-    from . import views
+    from . import media, views
 
     app.register_blueprint(views.bp)
+    media.init_app(app)

@@ -112,7 +112,15 @@ _ALIAS_WORDS: dict[str, tuple[str, ...]] = {
         "duration",
     ),
     "index": ("序号", "编号", "题号", "no", "id", "#", "number", "num"),
+    # media: file names in a zip of sheet + media (question_bank/media.py)
+    "image": ("图片", "图片文件", "配图", "图片名", "图片名称", "图像", "image", "images",
+              "picture", "pic", "img", "photo"),
+    "audio": ("音频", "音频文件", "音乐", "声音", "录音", "audio", "sound", "music"),
+    "video": ("视频", "视频文件", "video"),
+    "media": ("媒体", "媒体文件", "素材", "附件", "图片/音频", "图片音频", "media", "mediafile",
+              "attachment"),
 }
+MEDIA_FIELDS = ("image", "audio", "video", "media")
 ALIASES: dict[str, str] = {w: f for f, words in _ALIAS_WORDS.items() for w in words}
 for _i, _L in enumerate(a.LETTERS):
     for _w in (
@@ -159,9 +167,11 @@ class Columns:
     fields: dict[str, int]
     options: list[int]  # column of option A, B, ... (in order)
     quick: tuple = ()  # columns where a repeated header would show (stem, answer, type)
+    media: tuple = ()  # columns naming media files (图片, 音频, 视频, media)
 
     def __post_init__(self) -> None:
         self.quick = tuple(self.fields[k] for k in ("stem", "answer", "type") if k in self.fields)
+        self.media = tuple(self.fields[k] for k in MEDIA_FIELDS if k in self.fields)
 
 
 def match_header(cells: list) -> Columns | None:

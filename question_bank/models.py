@@ -50,6 +50,41 @@ class Question(db.Model):
     source_row: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=_utcnow)
     bank: Mapped[Bank] = relationship(back_populates="questions")
+    media_links: Mapped[list["QuestionMedia"]] = relationship(
+        lazy="selectin",
+        order_by="QuestionMedia.position",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
 
     def __repr__(self) -> str:
         return f"<Question {self.id} {self.type} {self.stem[:20]!r}>"
+
+
+class Media(db.Model):
+    """A picture, sound or video, stored once by content (question_bank/media.py): the file is
+    instance/media/<sha256[:2]>/<sha256>.<ext>."""
+
+    __tablename__ = "bank_media"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    ext: Mapped[str] = mapped_column(String(8))
+    kind: Mapped[str] = mapped_column(String(8))  # image, audio, video
+    size: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    height: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(default=_utcnow)
+
+
+class QuestionMedia(db.Model):
+    """A question's media, in order (a new table: bank_question itself is unchanged)."""
+
+    __tablename__ = "bank_question_media"
+    __table_args__ = (UniqueConstraint("question_id", "sha256", name="uq_question_media"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("bank_question.id", ondelete="CASCADE"), index=True
+    )
+    sha256: Mapped[str] = mapped_column(ForeignKey("bank_media.sha256"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(255), default="")
+    media: Mapped[Media] = relationship(lazy="joined")

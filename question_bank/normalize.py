@@ -54,6 +54,8 @@ class ParsedQuestion:
     sheet: str
     row: int
     fingerprint: str = ""
+    media_ref: list | None = None  # [(column letter, cell text)] of the media columns
+    media: list | None = None  # checked media (question_bank/media.py Blob), set by the importer
 
 
 @dataclass
@@ -63,6 +65,7 @@ class ParseResult:
     warnings: list[Problem] = field(default_factory=list)
     skipped: list[SkippedSheet] = field(default_factory=list)
     sheets: dict[str, int] = field(default_factory=dict)  # "file / sheet" -> questions read
+    media: object = None  # the import's media.Collector
 
 
 class _RowReader:
@@ -72,6 +75,19 @@ class _RowReader:
         self.file, self.sheet, self.cols, self.out = file, sheet, cols, out
         self.sheet_points = a.points_from_sheet_name(sheet.name)
         self.row = 0
+
+    @property
+    def cols(self) -> Columns:
+        return self._cols
+
+    @cols.setter
+    def cols(self, cols: Columns) -> None:
+        """The block's columns, and the ones every row reads in one go (stem, options, answer,
+        type; then difficulty, category)."""
+        self._cols = cols
+        get = cols.fields.get
+        self._main = (get("stem"), *cols.options, get("answer"), get("type"))
+        self._labels = (get("difficulty"), get("category"))
 
     def cell(self, cells: list, col: int | None, flag_dates: bool = True) -> str:
         if col is None or col >= len(cells):
@@ -102,16 +118,17 @@ class _RowReader:
     def read(self, number: int, cells: list) -> ParsedQuestion | None:
         """The question in this row; None for a blank row or a row with a problem (recorded)."""
         self.row = number
-        f = self.cols.fields
-        get = f.get
-        stem_raw = self.cell(cells, get("stem"))
+        get = self.cols.fields.get
         width = len(cells)
-        options = [
-            _plain(cells[col]) if col < width and type(cells[col]) is str else self.cell(cells, col)
-            for col in self.cols.options
+        # a.clean() inlined for text cells (the hot path); anything else goes through cell()
+        texts = [
+            (v.translate(_TABLE) if _NEEDS_TABLE(v) else v).strip()
+            if col is not None and col < width and type(v := cells[col]) is str
+            else self.cell(cells, col)
+            for col in self._main
         ]
-        answer_raw = self.cell(cells, get("answer"))
-        type_raw = self.cell(cells, get("type"))
+        stem_raw, answer_raw, type_raw = texts[0], texts[-2], texts[-1]
+        options = texts[1:-2]
         if not stem_raw:
             if any(options) or answer_raw:
                 self.problem("missing_stem", get("stem"))
@@ -139,7 +156,7 @@ class _RowReader:
         points, time_limit, level, category, explanation = extras
         if note:
             explanation = f"{explanation}\n{note}" if explanation else note
-        return ParsedQuestion(
+        question = ParsedQuestion(
             qtype,
             stem,
             options,
@@ -154,6 +171,11 @@ class _RowReader:
             number,
             a.fingerprint(stem, options, points),
         )
+        if self.cols.media:  # file names for question_bank/media.py to find
+            refs = [(col, self.cell(cells, col, flag_dates=False)) for col in self.cols.media]
+            off = self.sheet.col_offset
+            question.media_ref = [(col_letter(c + off), t) for c, t in refs if t] or None
+        return question
 
     def answer(
         self, stem: str, declared: str | None, options: list[str], raw: str
@@ -234,6 +256,7 @@ class _RowReader:
         """(points, time_limit, difficulty, category, explanation); None after a problem."""
         get = self.cols.fields.get
         points = self.sheet_points
+        width = len(cells)
         for name in ("points", "time_limit"):
             col = get(name)
             value = cells[col] if col is not None and col < len(cells) else ""
@@ -249,24 +272,21 @@ class _RowReader:
                 points = value if value is not None else points
             else:
                 time_limit = value
-        level_raw = self.cell(cells, get("difficulty"), flag_dates=False)
+        level_raw, category = [
+            (v.translate(_TABLE) if _NEEDS_TABLE(v) else v).strip()
+            if col is not None and col < width and type(v := cells[col]) is str
+            else self.cell(cells, col, flag_dates=False)
+            for col in self._labels
+        ]
         level = _difficulty(level_raw) if level_raw else None
         if level_raw and level is None:
             self.warn("unknown_difficulty", get("difficulty"), level_raw)
-        category = self.cell(cells, get("category"), flag_dates=False)
         explanation = self.cell(cells, get("explanation")) or self.cell(cells, get("hint"))
         return points, time_limit, level, category, explanation
 
 
 _NEEDS_TABLE = a._NEEDS_TABLE.search
 _TABLE = a._TABLE
-
-
-def _plain(value: str) -> str:
-    """``a.clean`` for a text cell (the hot path of every option cell)."""
-    if value and _NEEDS_TABLE(value):
-        value = value.translate(_TABLE)
-    return value.strip()
 
 
 _difficulty = functools.lru_cache(maxsize=256)(a.difficulty)

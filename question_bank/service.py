@@ -23,8 +23,8 @@ from sqlalchemy import delete, func, insert, or_, select
 
 from quiz.extensions import db
 
+from . import media, normalize, sheets
 from . import messages as m
-from . import normalize, sheets
 from .answers import TYPES
 from .models import Bank, Question
 
@@ -50,6 +50,9 @@ class ImportReport:
     refused: m.ImportRefused | None = None
     refused_file: str = ""
     preview: list = field(default_factory=list)  # (question, is_duplicate) for the first rows
+    media_questions: int = 0  # questions taken with media
+    media_files: int = 0  # distinct media files they use
+    media_missing: list = field(default_factory=list)  # {"file", "sheet", "row", "name"}
 
     @property
     def ok(self) -> bool:
@@ -89,27 +92,36 @@ class ImportReport:
             "dry_run": self.dry_run,
             "bank": self.bank,
         }
+        out["media"] = {
+            "questions": self.media_questions,
+            "files": self.media_files,
+            "missing": list(self.media_missing),
+        }
         if self.refused is not None:
             out["error"] = self.error(lang)
         return out
 
 
-def read_sources(sources, limits: sheets.Limits | None = None):
+def read_sources(
+    sources, limits: sheets.Limits | None = None, media_limits: media.MediaLimits | None = None
+):
     """Parse every source — a path, or a (filename, bytes) pair — into one ParseResult.
 
+    A source may be a zip of sheets + media; pictures in a workbook and files named in a media
+    column are attached to their questions (``result.media`` collects them, see media.py).
     Raises ImportRefused (with ``.file`` set) for the first file that cannot be used.
     """
     limits = limits or sheets.Limits()
     result = normalize.ParseResult()
+    result.media = collector = media.Collector(media_limits or media.MediaLimits())
     for source in sources:
         name = source if isinstance(source, str) else source[0]
         try:
-            if isinstance(source, str):
-                book = sheets.read_path(source, limits)
-            else:
-                book = sheets.read_bytes(source[1], source[0], limits)
             before = (len(result.questions), len(result.problems))
-            normalize.parse_workbook(book, result)
+            for book, data, bundle, key in media.open_source(source, limits, collector.limits):
+                start = len(result.questions)
+                normalize.parse_workbook(book, result)
+                collector.attach(result, start, book, data, bundle, key)
             if (len(result.questions), len(result.problems)) == before:
                 raise m.NoQuestions("no_questions")
         except m.ImportRefused as err:
@@ -143,16 +155,18 @@ def import_files(
     dry_run: bool = False,
     strict: bool = False,
     limits: sheets.Limits | None = None,
+    media_limits: media.MediaLimits | None = None,
 ) -> ImportReport:
     """Read, validate, dedupe and (unless ``dry_run``) store the questions in one transaction."""
     bank_name = (bank or DEFAULT_BANK).strip() or DEFAULT_BANK
     report = ImportReport(bank=bank_name, dry_run=dry_run, strict=strict)
     try:
-        parsed = read_sources(sources, limits)
+        parsed = read_sources(sources, limits, media_limits)
     except m.ImportRefused as err:
         report.refused, report.refused_file = err, getattr(err, "file", "")
         return report
     report.skipped, report.problems = parsed.skipped, parsed.problems
+    report.media_missing = parsed.media.missing
     report.warnings = parsed.warnings
     report.by_sheet = dict(parsed.sheets)
     report.found = len(parsed.questions)
@@ -181,8 +195,14 @@ def import_files(
         report.by_category[q.category or ""] += 1
         rows.append(q)
     report.imported = len(rows)
+    report.media_questions = sum(1 for q in rows if q.media)
+    report.media_files = len({b.sha256 for q in rows for b in q.media or ()})
     if dry_run or not rows:
         return report
+    if report.media_files:  # files first: harmless if the transaction then fails
+        from flask import current_app
+
+        media.save_blobs(current_app.instance_path, rows)
     try:
         if target is None:
             target = Bank(name=bank_name)
@@ -192,12 +212,15 @@ def import_files(
         now = datetime.now(timezone.utc)
         for start in range(0, len(rows), INSERT_SLICE):
             _insert_rows(rows[start : start + INSERT_SLICE], target.id, now)
+        if report.media_questions:
+            media.link(target.id, rows)
         db.session.commit()
     except Exception as exc:  # one transaction: nothing of this import stays
         db.session.rollback()
         report.refused = m.ImportRefused("import_failed", detail=str(exc).splitlines()[0][:200])
         report.imported = 0
         report.by_type = dict.fromkeys(TYPES, 0)
+        report.media_questions = report.media_files = 0
     return report
 
 
@@ -351,7 +374,7 @@ def question_to_dict(q: Question) -> dict:
         "category": q.category or "",
         "difficulty": q.difficulty,
         "level": q.points,
-        "media": [],
+        "media": media.dicts(q),
     }
 
 
@@ -382,6 +405,9 @@ def update_question(question_id: int, values: dict) -> tuple[Question | None, li
     parsed, problems = normalize.parse_fields(values)
     if parsed is None:
         return q, problems
+    shas = media.shas_of(q.id)
+    if shas:  # a question with media keeps them in its identity
+        parsed.fingerprint = media.fingerprint(parsed.stem, parsed.options, parsed.points, shas)
     clash = db.session.scalar(
         select(Question.id).where(
             Question.bank_id == q.bank_id,

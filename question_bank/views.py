@@ -26,9 +26,9 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from quiz.auth import organizer_required
 from quiz.extensions import db
 
-from . import export, messages, service, template
+from . import export, media, messages, service, template
 from .answers import TYPES
-from .cli import limits_from_config
+from .cli import limits_from_config, media_limits_from_config
 from .models import Question
 
 bp = Blueprint("bank", __name__, url_prefix="/bank")
@@ -105,10 +105,12 @@ def _report_page(report, token=None, bank="", strict=False, status=200):
 def upload():
     """Keep the files under a one-time token and show what an import would do."""
     limits = limits_from_config()
+    bundle_cap = media_limits_from_config().max_bundle  # a .zip of sheet + media may be larger
+    request.max_content_length = max(limits.max_bytes * 4, bundle_cap + 1024 * 1024)
     bank = (request.form.get("bank") or "").strip() or service.DEFAULT_BANK
     strict = bool(request.form.get("strict"))
     try:
-        if request.content_length and request.content_length > limits.max_bytes * 4:
+        if request.content_length and request.content_length > request.max_content_length:
             raise RequestEntityTooLarge()
         files = [f for f in request.files.getlist("files") if f and f.filename]
     except RequestEntityTooLarge:
@@ -131,7 +133,11 @@ def upload():
     for i, storage in enumerate(files):
         data = storage.stream.read(limits.max_bytes + 1)
         name = os.path.basename(storage.filename.replace("\\", "/")) or f"upload{i}"
-        if len(data) > limits.max_bytes:
+        too_big = len(data) > limits.max_bytes
+        if too_big and data.startswith(b"PK"):  # maybe a zip of sheet + media: its own cap
+            data += storage.stream.read(bundle_cap + 1 - len(data))
+            too_big = len(data) > bundle_cap or not media.is_bundle(data)
+        if too_big:
             shutil.rmtree(folder, ignore_errors=True)
             return _refused_page(
                 messages.FileTooLarge(
@@ -148,7 +154,14 @@ def upload():
         with open(os.path.join(folder, f"{i:02d}.name"), "w", encoding="utf-8") as fh:
             fh.write(name)
         sources.append((name, data))
-    report = service.import_files(sources, bank=bank, dry_run=True, strict=strict, limits=limits)
+    report = service.import_files(
+        sources,
+        bank=bank,
+        dry_run=True,
+        strict=strict,
+        limits=limits,
+        media_limits=media_limits_from_config(),
+    )
     if not report.ok:
         shutil.rmtree(folder, ignore_errors=True)
         token = None
@@ -178,7 +191,13 @@ def confirm():
                 sources.append((name, fh.read()))
     bank = (request.form.get("bank") or "").strip() or service.DEFAULT_BANK
     strict = bool(request.form.get("strict"))
-    report = service.import_files(sources, bank=bank, strict=strict, limits=limits_from_config())
+    report = service.import_files(
+        sources,
+        bank=bank,
+        strict=strict,
+        limits=limits_from_config(),
+        media_limits=media_limits_from_config(),
+    )
     shutil.rmtree(folder, ignore_errors=True)
     if not report.ok:
         return _report_page(report, None, bank, strict, 422)
@@ -209,9 +228,24 @@ def template_download():
 @organizer_required
 def export_download():
     f = _filters()
+    if export.has_media(f["bank"], f["category"], f["type"], f["difficulty"], f["q"]):
+        return redirect(url_for("bank.export_zip", **request.args))  # keep the media
     data = export.export_bytes(f["bank"], f["category"], f["type"], f["difficulty"], f["q"])
     return send_file(
         _buffer(data), mimetype=XLSX, as_attachment=True, download_name="题库导出-questions.xlsx"
+    )
+
+
+@bp.route("/export.zip")
+@organizer_required
+def export_zip():
+    f = _filters()
+    data = export.export_zip(f["bank"], f["category"], f["type"], f["difficulty"], f["q"])
+    return send_file(
+        _buffer(data),
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name="题库导出-questions.zip",
     )
 
 
@@ -260,7 +294,72 @@ def edit(qid):
         type_names=type_names(),
         reasons=[p.reason(lang()) for p in problems],
         next=request.values.get("next") or url_for("bank.index"),
+        media_items=media.dicts(q),
     )
+
+
+@bp.route("/question/<int:qid>/media", methods=["POST"])
+@organizer_required
+def media_upload(qid):
+    """Add a picture, sound or video to a question (checked by content, stored by hash)."""
+    q = db.session.get(Question, qid)
+    if q is None:
+        abort(404)
+    limits = media_limits_from_config()
+    cap = max(limits.max_image, limits.max_av)
+    request.max_content_length = cap + 1024 * 1024
+    back = url_for("bank.edit", qid=qid, next=request.form.get("next") or None)
+    try:
+        storage = request.files.get("file")
+    except RequestEntityTooLarge:
+        storage = None
+        reason = messages.text(
+            "media_too_large_av", lang(), value="", size="> " + messages.human_size(cap),
+            limit=messages.human_size(cap),
+        )
+        return _edit_page(q, [reason], 413)
+    if storage is None or not storage.filename:
+        flash(_("Choose a file to add."))
+        return redirect(back)
+    data = storage.stream.read(cap + 1)
+    try:
+        blob = media.check(data, storage.filename, limits)
+    except media.MediaError as err:
+        value = os.path.basename(storage.filename.replace("\\", "/"))
+        return _edit_page(q, [messages.text(err.code, lang(), value=value, **err.params)], 422)
+    problem = media.add_to_question(q, blob, current_app.instance_path)
+    if problem:
+        db.session.rollback()
+        return _edit_page(q, [messages.text(problem, lang(), value=q.stem, where="")], 422)
+    flash(_("Media added."))
+    return redirect(back)
+
+
+@bp.route("/question/<int:qid>/media/<sha>/delete", methods=["POST"])
+@organizer_required
+def media_remove(qid, sha):
+    q = db.session.get(Question, qid)
+    if q is None:
+        abort(404)
+    problem = media.remove_from_question(q, sha)
+    if problem:
+        db.session.rollback()
+        return _edit_page(q, [messages.text(problem, lang(), value=q.stem, where="")], 422)
+    flash(_("Media removed."))
+    return redirect(url_for("bank.edit", qid=qid, next=request.form.get("next") or None))
+
+
+def _edit_page(q, reasons, status):
+    return render_template(
+        "bank/edit.html",
+        q=q,
+        types=TYPES,
+        problems=[],
+        type_names=type_names(),
+        reasons=reasons,
+        next=request.values.get("next") or url_for("bank.index"),
+        media_items=media.dicts(q),
+    ), status
 
 
 @bp.route("/delete", methods=["POST"])

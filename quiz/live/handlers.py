@@ -220,3 +220,29 @@ def on_host(info, payload):
 def player_session_codes() -> list:
     """Codes this browser may host (exposed for the host console's cookie session)."""
     return list(session.get("host_codes", []))
+
+
+MEDIA_ACTIONS = ("play", "pause", "restart")
+
+
+@acked("media")
+def on_media(info, payload):
+    """The host plays or pauses the current question's sound/video on the projector. Not a
+    state change (nothing for the engine, the log or a replay): relayed to the screens only."""
+    if info["role"] != "host":
+        raise Refused("forbidden", "Only the host may do that.", "只有主持人可以这样做。")
+    action, question = payload.get("action"), payload.get("question")
+    index = payload.get("index", 0)
+    if action not in MEDIA_ACTIONS:
+        raise Refused("bad_command", "action must be play, pause or restart.",
+                      "action 必须是 play、pause 或 restart。")
+    if type(index) is not int or not 0 <= index < 20:
+        raise Refused("bad_command", "index must be a media index.", "index 必须是媒体序号。")
+    rt = runtime.get(info["code"])
+    with rt.lock:
+        current = (rt.state.get("q") or {}).get("id")
+    if type(question) is not int or question != current:
+        raise Refused("stale_question", "That is not the current question.", "这不是当前题目。")
+    socketio.emit("media", {"action": action, "question": question, "index": index},
+                  to=publish.room(rt.code, "screen"))
+    return {"ok": True}

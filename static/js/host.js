@@ -269,6 +269,7 @@
         body.appendChild(ul);
       }
     }
+    renderMedia(q);
     var n = s.next_question, nb = $("next-q");
     nb.hidden = !n;
     if (n) { $("next-stem").textContent = T("type." + n.type) + " · " + n.stem; }
@@ -276,6 +277,43 @@
     var total = q && q.time_limit ? q.time_limit * 1000 : 0;
     var active = s.phase === "open" || s.phase === "answering" || s.phase === "collecting";
     ring.set(active ? s.deadline : null, total, active && s.paused ? s.paused_remaining_ms : null);
+  }
+
+  // pictures and sound of the question: a preview here, and play/pause for the projector (the
+  // `media` message, relayed to the screens; not a command, so nothing in the log or the undo)
+  var mediaKey = null;
+  function renderMedia(q) {
+    var box = $("now-media"), list = (q && q.media) || [];
+    var key = q ? q.id + "|" + list.map(function (m) { return m.url; }).join(",") : null;
+    if (key === mediaKey) return;
+    mediaKey = key;
+    UI.clear(box);
+    box.hidden = !list.length;
+    var playable = 0;
+    list.forEach(function (m) {
+      if (!m || typeof m.url !== "string" || !/^\/media\/[0-9a-f]{64}\.[a-z0-9]{2,4}$/.test(m.url)) return;
+      var item = el("div", "hm-item hm-" + m.kind);
+      if (m.kind === "image") {
+        var img = el("img", ""); img.src = m.url; img.alt = m.name || ""; item.appendChild(img);
+      } else {
+        var index = playable++;
+        var prev = document.createElement(m.kind === "video" ? "video" : "audio");
+        prev.src = m.url; prev.controls = true; prev.preload = "metadata"; prev.title = T("media.preview");
+        item.appendChild(prev);
+        var row = el("div", "hm-buttons");
+        [["play", "media.play"], ["pause", "media.pause"], ["restart", "media.restart"]].forEach(function (a) {
+          var b = el("button", "secondary hm-" + a[0], T(a[1]));
+          b.type = "button";
+          b.onclick = function () {
+            live.emit("media", { action: a[0], question: q.id, index: index }, function (ack) { if (!ack.ok) toast(errText(ack), true); });
+          };
+          row.appendChild(b);
+        });
+        item.appendChild(row);
+      }
+      item.appendChild(el("span", "hm-name", m.name || ""));
+      box.appendChild(item);
+    });
   }
 
   function renderBuzzes() {

@@ -49,6 +49,10 @@
     "board.round_end": ["{title} · 结束", "{title} · over"],
     "wager.left": ["剩 {n} 题", "{n} left"],
     "v.right": ["回答正确", "Right"], "v.wrong": ["回答错误", "Wrong"],
+    "media.audio": ["音频题 · 请听", "Listen"], "media.video": ["视频", "Video"],
+    "media.play": ["▶ 大屏播放", "▶ Play on the projector"], "media.pause": ["⏸ 大屏暂停", "⏸ Pause on the projector"],
+    "media.restart": ["⟲ 从头播放", "⟲ From the start"], "media.preview": ["本机试听", "Preview here"],
+    "media.title": ["图片与音频", "Pictures and sound"],
     // phone
     "join.pick_team": ["请先选择队伍", "Pick your team first"], "join.need_name": ["请输入姓名", "Enter your name"],
     "join.joining": ["正在加入…", "Joining…"], "join.go": ["加入", "Join"],

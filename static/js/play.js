@@ -144,6 +144,21 @@
     $("buzz-main").textContent = main;
     cap.textContent = sub;
     $("buzz-stem").textContent = q.stem;
+    phoneMedia($("buzz-media"), q);
+  }
+  // the question's pictures, when the contest file says "media_on_phones": true (sound and
+  // video play on the projector only)
+  var showMedia = root.dataset.media === "1";
+  function phoneMedia(box, q) {
+    var list = showMedia && q && q.media ? q.media.filter(function (m) {
+      return m && m.kind === "image" && typeof m.url === "string" && /^\/media\/[0-9a-f]{64}\.[a-z0-9]{2,4}$/.test(m.url);
+    }) : [];
+    var key = list.map(function (m) { return m.url; }).join(",");
+    if (box.dataset.key === key) return;
+    box.dataset.key = key;
+    UI.clear(box);
+    list.forEach(function (m) { var img = el("img", ""); img.src = m.url; img.alt = m.name || ""; box.appendChild(img); });
+    box.hidden = !list.length;
   }
   function pressBuzz(e) {
     if (e) e.preventDefault();
@@ -172,6 +187,7 @@
     flag.hidden = !(isBuzzRound(s) && s.turn === me.team);
     flag.textContent = T("buzz.first") + " " + T("buzz.first_sub");
     $("ans-stem").textContent = q.stem;
+    phoneMedia($("ans-media"), q);
     var key = q.id + ":" + q.type;
     var mine = chosen[q.id] || (me.answer && me.answer.length ? me.answer : null) || load("quiz-ans-" + code + "-" + q.id);
     if (typeof mine === "string") { try { mine = JSON.parse(mine); } catch (e) { mine = null; } }

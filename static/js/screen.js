@@ -79,9 +79,10 @@
     show("v-question");
     var q = s.question, r = s.round || {};
     $("q-kind").textContent = (r.kind === "tiebreak" ? T("kind.tiebreak") + " · " : "") + typeName(q.type);
-    var stem = $("q-stem");
+    var stem = $("q-stem"), hasMedia = !!(q.media && q.media.length);
     stem.textContent = q.stem;
-    stem.className = "q-stem" + (q.stem.length > 110 ? " long" : q.stem.length > 55 ? " mid" : "");
+    stem.className = "q-stem" + (q.stem.length > 110 || (hasMedia && q.stem.length > 55) ? " long" : q.stem.length > 55 || hasMedia ? " mid" : "");
+    mediaBox(q);
     var revealed = !!s.revealed, answer = s.answer || [];
     var choices = UI.choices(q, T);
     var ol = UI.clear($("q-options"));
@@ -128,6 +129,47 @@
     else if (!q.time_limit && st.answer_time && (s.phase === "answering" || s.phase === "collecting")) total = st.answer_time * 1000;
     var active = s.phase === "open" || s.phase === "answering" || s.phase === "collecting";
     ring.set(active ? s.deadline : null, total, active && s.paused ? s.paused_remaining_ms : null);
+  }
+
+  // ---- pictures, sound, video: rebuilt only when the question changes (a state update must not
+  // restart the sound); the host plays and pauses the sound with the `media` message ---------
+  var mediaKey = null;
+  function mediaBox(q) {
+    var box = $("q-media"), list = (q && q.media) || [];
+    var key = q ? q.id + "|" + list.map(function (m) { return m.url; }).join(",") : null;
+    document.body.classList.toggle("with-media", !!list.length);
+    if (key === mediaKey) return;
+    mediaKey = key;
+    UI.clear(box);
+    box.className = "q-media n" + list.length;
+    list.forEach(function (m) {
+      if (!m || typeof m.url !== "string" || !/^\/media\/[0-9a-f]{64}\.[a-z0-9]{2,4}$/.test(m.url)) return;
+      var fig = el("figure", "qm-item qm-" + m.kind);
+      if (m.kind === "image") {
+        var img = el("img", "");
+        img.src = m.url; img.alt = m.name || ""; img.decoding = "async";
+        fig.appendChild(img);
+      } else {
+        var av = document.createElement(m.kind === "video" ? "video" : "audio");
+        av.src = m.url; av.preload = "auto"; av.controls = true; av.className = "qm-player";
+        if (m.kind === "video") av.playsInline = true;
+        else fig.appendChild(el("span", "qm-note", "♪ " + T("media.audio")));
+        fig.appendChild(av);
+      }
+      box.appendChild(fig);
+    });
+    box.hidden = !box.firstChild;
+  }
+  function players() { return Array.prototype.slice.call($("q-media").querySelectorAll("audio, video")); }
+  function stopMedia() { players().forEach(function (p) { try { p.pause(); } catch (e) { /* ignore */ } }); }
+  function onMedia(msg) {
+    if (!msg || !last || !last.question || msg.question !== last.question.id) return;
+    var p = players()[msg.index || 0];
+    if (!p) return;
+    if (msg.action === "pause") { p.pause(); return; }
+    if (msg.action === "restart") p.currentTime = 0;
+    var go = p.play();
+    if (go && go.catch) go.catch(function () { $("sound-hint").hidden = mirror; });
   }
 
   function status(s) {
@@ -268,6 +310,7 @@
       bigBoard.update(s.teams);
     } else if (ph === "finished") podium(s);
     else if (s.question) question(s);
+    if (!s.question || ph === "finished" || ph === "round_end") { stopMedia(); mediaBox(null); }
     if (ph !== "lobby") board.update(s.teams);
     if (ph !== "open" && ph !== "answering" && ph !== "collecting") ring.set(null);
     // the buzz moment, seen from the state (also right after a reload, without the flood)
@@ -313,4 +356,6 @@
     contest: code, role: "screen", render: render, onEvents: onEvents, onPresence: onPresence,
     onStatus: function (ok) { $("offline").hidden = ok; }
   });
+  if (!mirror) live.socket.on("media", onMedia);  // the host's mirror stays silent
+  else document.body.classList.add("mirror-media");
 })();
