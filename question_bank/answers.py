@@ -83,9 +83,11 @@ _QUESTION_LIKE = re.compile(r"[?？]|[（(]\s*[)）]|_{2,}|＿|[:：]\s*$|是\s*
 
 def split_stem(stem: str) -> tuple[str, str]:
     """(stem without its '12、' numbering and '【出题：…】' note, the note)."""
-    stem = _NUMBERING.sub("", stem, count=1)
+    first = stem[:1]
+    if first.isdecimal() or first in "（(第":  # \d is a decimal digit; the regex is the slow part
+        stem = _NUMBERING.sub("", stem, count=1)
     note = ""
-    match = _ATTRIBUTION.search(stem)
+    match = _ATTRIBUTION.search(stem) if "【" in stem else None
     if match:
         note = f"{match.group(1)}：{match.group(2).strip()}"
         stem = stem[: match.start()]
@@ -104,12 +106,17 @@ _OPTION_PREFIX = re.compile(r"^[(（]?([A-Ha-h])[)）]?\s*[.．、:：)）]\s*|^
 
 
 _PREFIX_MARKS = set(".．、:：)）")
+# an option with a mark after its first character, or starting with a parenthesis
+_PREFIX_HINT = re.compile(r"(?:^|\x00)(?:.[.．、:：)）]|[(（].)", re.S)
 
 
 def strip_option_prefixes(options: list[str]) -> list[str]:
     """Remove 'A.', 'A、', 'A．', '(A)' prefixes: when the letter is the option's own, or when
     every option in the row carries one (so 'A、B都对' alone in column D is left alone)."""
-    if not any(len(o) > 1 and (o[1] in _PREFIX_MARKS or o[0] in "(（") for o in options):
+    # one scan finds the rows worth the loop (most have no prefix at all)
+    if not _PREFIX_HINT.search("\x00".join(options)) or not any(
+        len(o) > 1 and (o[1] in _PREFIX_MARKS or o[0] in "(（") for o in options
+    ):
         return options
     found = [_OPTION_PREFIX.match(o) for o in options]
     every = all(f for f, o in zip(found, options, strict=True) if o) and any(found)
