@@ -54,6 +54,8 @@ class ParsedQuestion:
     sheet: str
     row: int
     fingerprint: str = ""
+    media_ref: list | None = None  # [(column letter, cell text)] of the media columns
+    media: list | None = None  # checked media (question_bank/media.py Blob), set by the importer
 
 
 @dataclass
@@ -63,6 +65,7 @@ class ParseResult:
     warnings: list[Problem] = field(default_factory=list)
     skipped: list[SkippedSheet] = field(default_factory=list)
     sheets: dict[str, int] = field(default_factory=dict)  # "file / sheet" -> questions read
+    media: object = None  # the import's media.Collector
 
 
 class _RowReader:
@@ -153,7 +156,7 @@ class _RowReader:
         points, time_limit, level, category, explanation = extras
         if note:
             explanation = f"{explanation}\n{note}" if explanation else note
-        return ParsedQuestion(
+        question = ParsedQuestion(
             qtype,
             stem,
             options,
@@ -168,6 +171,11 @@ class _RowReader:
             number,
             a.fingerprint(stem, options, points),
         )
+        if self.cols.media:  # file names for question_bank/media.py to find
+            refs = [(col, self.cell(cells, col, flag_dates=False)) for col in self.cols.media]
+            off = self.sheet.col_offset
+            question.media_ref = [(col_letter(c + off), t) for c, t in refs if t] or None
+        return question
 
     def answer(
         self, stem: str, declared: str | None, options: list[str], raw: str
