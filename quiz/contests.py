@@ -206,6 +206,11 @@ def _adopt(rt, bank_question, service, level=None) -> dict:
     q["id"] = max([0] + [int(k) for k in rt.state.get("questions", {})]) + 1
     if level is not None:
         q["level"] = level
-    db.session.add(QuestionUse(contest_id=rt.contest_id, bank_question_id=bank_question.id))
-    db.session.commit()
     return q
+
+
+def record_use(contest_id: int, question: dict) -> None:
+    """Remember that a drawn bank question went into the contest (after the rules took it)."""
+    if question.get("bank_id"):
+        db.session.add(QuestionUse(contest_id=contest_id, bank_question_id=question["bank_id"]))
+        db.session.commit()

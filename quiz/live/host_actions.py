@@ -1,9 +1,8 @@
 """The host's commands: most go straight to the engine; a few need the bank or the players."""
 from quiz import contests, engine
-from quiz.extensions import db, socketio
+from quiz.extensions import socketio
 from quiz.live import handlers, players, publish, runtime
 from quiz.live.runtime import Refused
-from quiz.models import QuestionUse
 
 EDGE_ACTIONS = frozenset({"remove_player"})
 
@@ -29,22 +28,11 @@ def handle(info: dict, payload: dict) -> dict:
         drawn = command["replacement"] = contests.draw_replacement(rt, command.get("question"))
     if action == "start_tiebreak" and "question" not in command:
         drawn = command["question"] = contests.draw_tiebreak_question(rt)
-    try:
-        rt, events = runtime.execute(info["code"], command)
-    except Refused:
-        if drawn is not None:
-            _return_to_bank(rt, drawn)
-        raise
+    rt, events = runtime.execute(info["code"], command)
+    if drawn is not None:  # only a question the rules took counts as used
+        contests.record_use(rt.contest_id, drawn)
     runtime.publish_safely(rt, events)
     return {"ok": True, "version": rt.state.get("version")}
-
-
-def _return_to_bank(rt, question: dict) -> None:
-    """A drawn question the rules refused was never used: the bank may draw it again."""
-    if question.get("bank_id"):
-        QuestionUse.query.filter_by(contest_id=rt.contest_id,
-                                    bank_question_id=question["bank_id"]).delete()
-        db.session.commit()
 
 
 def _remove_player(rt, payload: dict) -> dict:
