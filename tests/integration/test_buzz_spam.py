@@ -37,11 +37,16 @@ def test_a_flooding_phone_is_answered_rate_limited_without_touching_the_contest(
     with app.app_context():
         log_before = len(store.command_log(cid))
         db.session.rollback()
+    started = time.monotonic()
     acks = [spammer.buzz(qid) for _ in range(60)]
+    elapsed = time.monotonic() - started
     errors = [a.get("error") for a in acks]
     assert acks[0]["ok"] and errors[1:handlers.FLOOD_BURST] == ["already_buzzed"] * (
         handlers.FLOOD_BURST - 1)
-    assert set(errors[handlers.FLOOD_BURST:]) == {"rate_limited"}
+    # the bucket refills FLOOD_RATE a second while the 60 go out (slower on a loaded machine)
+    refilled = int(elapsed * handlers.FLOOD_RATE) + 1
+    assert set(errors[handlers.FLOOD_BURST:]) <= {"rate_limited", "already_buzzed"}
+    assert errors.count("rate_limited") >= 60 - handlers.FLOOD_BURST - refilled
     assert all(a["message"] and a["message_zh"] for a in acks[1:])
     with app.app_context():
         assert len(store.command_log(cid)) == log_before + 1     # the one real buzz
@@ -82,12 +87,13 @@ def test_buzz_spam_against_the_real_server_changes_nothing_for_the_others(server
         qid = host.wait_version(2)["question"]["id"]
         assert host.host("open_buzzers", question=qid)["ok"]
 
-        spam_acks, spam_sent = [], 0
+        spam_acks, spam_sent, spam_started = [], 0, [0.0]
         stop = threading.Event()
 
         def spam():
             nonlocal spam_sent
-            end = time.monotonic() + 1.0
+            spam_started[0] = time.monotonic()
+            end = spam_started[0] + 1.0
             while time.monotonic() < end and spam_sent < 400 and not stop.is_set():
                 spammer.sio.emit("buzz", {"question": qid}, callback=spam_acks.append)
                 spam_sent += 1
@@ -120,7 +126,9 @@ def test_buzz_spam_against_the_real_server_changes_nothing_for_the_others(server
             codes[key] = codes.get(key, 0) + 1
         assert codes.get("ok", 0) <= 1 and set(codes) <= {"ok", "already_buzzed",
                                                           "rate_limited", "wrong_phase"}
-        assert codes.get("rate_limited", 0) >= spam_sent - 2 * handlers.FLOOD_BURST - 10
+        spam_seconds = time.monotonic() - spam_started[0]
+        allowed = handlers.FLOOD_BURST + int(spam_seconds * handlers.FLOOD_RATE) + 2
+        assert codes.get("rate_limited", 0) >= spam_sent - allowed
         last = max(o["version"] for o in others)
         snap = host.wait_version(last)
         buzzes = [b for b in snap["buzzes"] if not b["foul"]]
