@@ -39,6 +39,14 @@ def _int_env(name: str, default: int) -> int:
         return default
 
 
+def database_url(url: str) -> str:
+    """SQLAlchemy URL for DATABASE_URL; plain postgres:// URLs use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
 def from_environment(instance_path: str) -> dict:
     """Build the config mapping for an app whose instance folder is ``instance_path``."""
     db_file = Path(instance_path) / "quiz.sqlite3"
@@ -48,7 +56,8 @@ def from_environment(instance_path: str) -> dict:
     origins = os.environ.get("QUIZ_ALLOWED_ORIGINS", "").strip()
     return {
         "SECRET_KEY": secret,
-        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or f"sqlite:///{db_file}",
+        "SQLALCHEMY_DATABASE_URI": database_url(os.environ.get("DATABASE_URL") or "")
+        or f"sqlite:///{db_file}",
         "HOST": os.environ.get("HOST", "0.0.0.0"),
         "PORT": _int_env("PORT", 5000),
         # Socket.IO: None lets the server pick the mode that matches how it was started.

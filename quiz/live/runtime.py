@@ -118,8 +118,9 @@ def _commit(rt: Runtime, command: dict, at: int) -> list[dict]:
 def execute(code: str, command: dict) -> tuple[Runtime, list[dict]]:
     """Run one command for contest ``code``: expire due deadlines, apply, commit.
 
-    Raises Refused for a rule violation. Retries once from a fresh load when another
-    process appended first, so the command is judged against the state that won.
+    Raises Refused for a rule violation. When another process appended first (a conflict
+    on the command number) or the cache turns out to be behind the database when the rules
+    refuse, it reloads and tries again, so the command is judged against the state that won.
     """
     rt = get(code)
     if rt is None:
@@ -135,6 +136,10 @@ def execute(code: str, command: dict) -> tuple[Runtime, list[dict]]:
                 events += _commit(rt, command, at)
                 break
             except engine.RuleError as err:
+                if store.last_seq(rt.contest_id) != rt.seq:
+                    # Another process moved the contest on: judge against what it committed.
+                    rt.reload()
+                    continue
                 if events:  # the expiry before it did change the state
                     publish_safely(rt, events)
                 raise Refused(err.code, err.message, getattr(err, "message_zh", None)) from err

@@ -105,3 +105,24 @@ def test_a_client_connecting_to_another_process_sees_the_latest_state(tmp_path, 
     snap = [m["args"][0] for m in client.get_received() if m["name"] == "state"][-1]
     assert snap["phase"] == "round_intro"
     client.disconnect()
+
+
+def test_a_stale_process_judges_a_command_against_the_committed_state(tmp_path, monkeypatch):
+    monkeypatch.setenv("QUIZ_INSTANCE_PATH", str(tmp_path))
+    url = f"sqlite:///{tmp_path / 'shared3.db'}"
+    a, b = make_app(url, tmp_path), make_app(url, tmp_path)
+    spec = contest_spec(rounds=[{"kind": "buzz", "title": "抢答",
+                                 "questions": [question(stem="q")]}])
+    with a.app_context():
+        contest = create_contest(spec)
+        code, teams = contest.code, [t.id for t in contest.teams]
+    with b.app_context():
+        runtime.get(code)                             # B caches the lobby
+    with a.app_context():
+        runtime.execute(code, host("next"))
+        rt, _ = runtime.execute(code, host("show_question"))
+        qid = rt.state["q"]["id"]
+        runtime.execute(code, host("open_buzzers", question=qid))
+    with b.app_context():                             # in B's cache no question is shown yet
+        rt_b, _ = runtime.execute(code, player("buzz", teams[0], question=qid))
+        assert rt_b.state["q"]["buzzes"][0]["team"] == teams[0]
