@@ -12,6 +12,7 @@ Import rules:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 from collections import Counter
@@ -210,10 +211,11 @@ def import_files(
             db.session.flush()
         # bulk INSERTs in slices (less memory at once), all inside the one transaction
         now = datetime.now(timezone.utc)
-        for start in range(0, len(rows), INSERT_SLICE):
-            _insert_rows(rows[start : start + INSERT_SLICE], target.id, now)
-        if report.media_questions:
-            media.link(target.id, rows)
+        with _page_cache(len(rows)):
+            for start in range(0, len(rows), INSERT_SLICE):
+                _insert_rows(rows[start : start + INSERT_SLICE], target.id, now)
+            if report.media_questions:
+                media.link(target.id, rows)
         db.session.commit()
     except Exception as exc:  # one transaction: nothing of this import stays
         db.session.rollback()
@@ -262,6 +264,29 @@ def _row(q: normalize.ParsedQuestion, bank_id: int, now) -> tuple:
         (q.sheet or "")[:120],
         q.row,
     )
+
+
+IMPORT_CACHE_KIB = 32 * 1024
+
+
+@contextlib.contextmanager
+def _page_cache(count: int):
+    """A larger SQLite page cache while a big import writes (restored before the commit).
+
+    With the default 2 MB cache, INSERTs slow down once the indexes (the fingerprint one is
+    written in random order) outgrow it: 100,000 questions took ~1.5x as long to write
+    (docs/performance.md). Pages are allocated only as used; small imports keep the default.
+    """
+    conn = db.session.connection()
+    if conn.dialect.name != "sqlite" or count < 10_000:
+        yield
+        return
+    old = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    conn.exec_driver_sql(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:  # dirty pages stay until the commit writes them; the clean ones are let go
+        conn.exec_driver_sql(f"PRAGMA cache_size = {int(old)}")
 
 
 def _insert_rows(questions: list, bank_id: int, now: datetime) -> None:
