@@ -73,19 +73,15 @@ class _RowReader:
     """Reads the rows of one block into questions, collecting problems with their place."""
 
     def __init__(self, file: str, sheet: RawSheet, cols: Columns, out: ParseResult):
-        self.file, self.sheet, self.cols, self.out = file, sheet, cols, out
+        self.file, self.sheet, self.out = file, sheet, out
+        self.use(cols)
         self.sheet_points = a.points_from_sheet_name(sheet.name)
         self.row = 0
 
-    @property
-    def cols(self) -> Columns:
-        return self._cols
-
-    @cols.setter
-    def cols(self, cols: Columns) -> None:
-        """The block's columns, and the ones every row reads in one go (stem, options, answer,
-        type; then difficulty, category)."""
-        self._cols = cols
+    def use(self, cols: Columns) -> None:
+        """Read with these columns from now on; resolves the ones every row reads in one go
+        (stem, options, answer, type; difficulty, category; points, time limit)."""
+        self.cols = cols
         get = cols.fields.get
         self._main = (get("stem"), *cols.options, get("answer"), get("type"))
         self._labels = (get("difficulty"), get("category"))
@@ -324,7 +320,7 @@ def parse_sheet(file: str, sheet: RawSheet, out: ParseResult) -> None:
     for number, cells in itertools.chain(head[start:], rows):
         again = _maybe_header(cells, reader.cols)
         if again:
-            reader.cols = again
+            reader.use(again)
             continue
         if "stem" not in reader.cols.fields:
             continue
