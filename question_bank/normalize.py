@@ -122,13 +122,21 @@ class _RowReader:
         self.row = number
         get = self.cols.fields.get
         width = len(cells)
-        # a.clean() inlined for text cells (the hot path); anything else goes through cell()
-        texts = [
-            (v.translate(_TABLE) if _NEEDS_TABLE(v) else v).strip()
-            if col is not None and col < width and type(v := cells[col]) is str
-            else self.cell(cells, col)
-            for col in self._main
-        ]
+        main = self._main
+        raw = [cells[col] if col is not None and col < width else "" for col in main]
+        try:  # a.clean() for a row of text cells: one scan of the row for what needs the table
+            plain = not _NEEDS_TABLE("".join(raw))
+        except TypeError:  # a number or a date among them
+            plain = False
+        if plain:
+            texts = [v.strip() for v in raw]
+        else:  # cell by cell; anything but text goes through cell()
+            texts = [
+                (v.translate(_TABLE) if _NEEDS_TABLE(v) else v).strip()
+                if type(v) is str
+                else self.cell(cells, col)
+                for col, v in zip(main, raw, strict=True)
+            ]
         stem_raw, answer_raw, type_raw = texts[0], texts[-2], texts[-1]
         options = texts[1:-2]
         if not stem_raw:
