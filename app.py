@@ -11,6 +11,10 @@ if __name__ == "__main__" and os.environ.get("SOCKETIO_ASYNC_MODE", "gevent") ==
 
     monkey.patch_all()
 
+    from quiz import wsfix
+
+    wsfix.apply()
+
 from quiz.extensions import socketio  # noqa: E402
 from quiz.factory import create_app  # noqa: E402
 

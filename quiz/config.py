@@ -39,6 +39,21 @@ def _int_env(name: str, default: int) -> int:
         return default
 
 
+def _coalesce_env() -> dict:
+    """QUIZ_COALESCE, e.g. '{"host": 0}': seconds between two state sends per role."""
+    import json
+
+    try:
+        value = json.loads(os.environ.get("QUIZ_COALESCE") or "{}")
+    except ValueError:
+        return {}
+    if not isinstance(value, dict):
+        return {}
+    return {k: float(v) for k, v in value.items()
+            if k in ("screen", "host", "player", "presence") and isinstance(v, (int, float))
+            and 0 <= v <= 5}
+
+
 def database_url(url: str) -> str:
     """SQLAlchemy URL for DATABASE_URL; plain postgres:// URLs use the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
@@ -69,6 +84,7 @@ def from_environment(instance_path: str) -> dict:
         "SOCKETIO_MAX_MESSAGE_BYTES": _int_env("QUIZ_MAX_MESSAGE_BYTES", 16 * 1024),
         "MAX_CONTENT_LENGTH": _int_env("QUIZ_MAX_UPLOAD_MB", 20) * 1024 * 1024,
         "QUIZ_DEMO": os.environ.get("QUIZ_DEMO", "1") != "0",
+        "QUIZ_COALESCE": _coalesce_env(),
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,

@@ -19,6 +19,9 @@ def app(tmp_path, monkeypatch):
         "QUIZ_NO_TIMER": True,
         "SOCKETIO_ASYNC_MODE": "threading",
         "PORT": 5000,
+        # every change reaches the projector and host at once, so tests can read the newest
+        # state right after an ack; phones keep the real coalescing
+        "QUIZ_COALESCE": {"screen": 0, "host": 0, "presence": 0},
     })
     yield app
     with app.app_context():

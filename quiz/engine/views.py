@@ -12,6 +12,7 @@ from .state import clone, current_round, q_settings, question, unused_questions
 from .wager import level_left
 
 ROLES = ("host", "screen", "player")
+HOST_HISTORY = 40  # score-log and buzz-log entries in the host's snapshot
 PUBLIC_SETTINGS = ("answer_time", "buzz_window", "values", "per", "allow_pass", "speed_bonus",
                    "turns_per_team", "partial_credit")
 PLAYER_SETTINGS = ("per", "allow_pass")
@@ -171,8 +172,11 @@ def _host_extras(state: dict) -> dict:
     return {
         "answer_private": True,
         "next_question": nxt,
-        "log": state["log"],
-        "buzz_log": state["buzz_log"],
+        # the newest entries only: the snapshot goes out on every change and the full record
+        # is in the state (quiz.results, /api/contests/<code>/log)
+        "log": state["log"][-HOST_HISTORY:],
+        "log_total": len(state["log"]),
+        "buzz_log": state["buzz_log"][-HOST_HISTORY:],
         "submissions": submissions,
         "can_undo": top is not None,
         "undo_label": top["label"] if top else None,

@@ -99,10 +99,10 @@ def join(rt, info: dict, payload: dict, address: str) -> dict:
     db.session.add(player)
     db.session.commit()
     info.update(player=player.id, team=team.id, name=name)
+    from quiz.live import publish
+
     with rt.lock:
-        for sid, phone in rt.phones.items():
-            if phone is info:
-                rt.phones[sid] = info
+        publish.player_joined(rt, team.id, +1)
     return {"token": token, "player": player.id, "team": team.id, "name": name,
             "team_name": team.name}
 
@@ -115,8 +115,14 @@ def remove(rt, player_id) -> Player:
     if player is None or player.contest_id != rt.contest_id:
         db.session.rollback()
         raise Refused("unknown_player", "No such player.", "没有这个选手。")
+    was_removed = player.removed
     player.removed = True
     db.session.commit()
+    if not was_removed:
+        from quiz.live import publish
+
+        with rt.lock:
+            publish.player_joined(rt, player.team_id, -1)
     return player
 
 

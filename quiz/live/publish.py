@@ -1,19 +1,32 @@
-"""Snapshots out: one view per role and change, sent to the projector and host first.
+"""Snapshots out: one view per role and change, coalesced per role.
 
-A broadcast costs the server ~77 µs per connected phone, so phone snapshots are
-coalesced: at most one every ``PHONE_INTERVAL_S``; a burst of answers yields a
-handful of phone broadcasts, never one per answer. The host and projector (a few
-sockets) get every change at once, before the phones.
+A broadcast costs the server ~77 µs per connected phone, and the host's snapshot grows with
+the contest, so each role's `state` is coalesced: the first change after a quiet spell goes
+out at once, later ones within the role's interval are merged into one send of the newest
+state. A burst of 1000 answers yields a handful of phone broadcasts, not one per answer.
+The projector's interval is the shortest, and the small `events` cues (a buzz, a score)
+always go to the projector and the host at once.
 """
 import time
+from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import func
 
 from quiz import engine
 from quiz.extensions import db, socketio
 from quiz.models import Player
 
-PHONE_INTERVAL_S = 0.1
+# Seconds between two sends of a role's state (0: every change). QUIZ_COALESCE overrides.
+DEFAULT_INTERVALS = {"screen": 0.05, "host": 0.1, "player": 0.1, "presence": 0.5}
+JOINED_REFRESH_S = 5.0
+
+
+@dataclass
+class Throttle:
+    interval: float
+    last: float = float("-inf")
+    scheduled: bool = False
 
 
 def room(code: str, role: str) -> str:
@@ -28,55 +41,86 @@ def snapshot(rt, role: str) -> dict:
     return view
 
 
+def _interval(key: str) -> float:
+    overrides = current_app.config.get("QUIZ_COALESCE") or {}
+    return float(overrides.get(key, DEFAULT_INTERVALS[key]))
+
+
+def _coalesced(rt, key: str, send) -> None:
+    """Call ``send(rt)`` now, or once at the end of the key's interval for a burst."""
+    with rt.lock:
+        th = rt.throttles.get(key)
+        if th is None:
+            th = rt.throttles[key] = Throttle(_interval(key))
+        now = time.monotonic()
+        if th.scheduled:
+            return
+        wait = th.last + th.interval - now
+        if wait <= 0:
+            th.last = now
+        else:
+            th.scheduled = True
+            app = current_app._get_current_object()
+            socketio.start_background_task(_send_later, app, rt, th, send, wait)
+            return
+    send(rt)
+
+
+def _send_later(app, rt, th: Throttle, send, wait: float) -> None:
+    socketio.sleep(wait)
+    with app.app_context():
+        with rt.lock:
+            th.scheduled = False
+            th.last = time.monotonic()
+        send(rt)
+
+
+def _state_sender(role: str):
+    def send(rt) -> None:
+        with rt.lock:  # a consistent view; emitted outside the lock
+            payload = snapshot(rt, role)
+        socketio.emit("state", payload, to=room(rt.code, role))
+
+    return send
+
+
+_SENDERS = {role: _state_sender(role) for role in ("screen", "host", "player")}
+
+
 def state_changed(rt, events: list[dict]) -> None:
-    """Send the new state: host and projector now, phones now or within PHONE_INTERVAL_S."""
-    for role in ("screen", "host"):
-        socketio.emit("state", snapshot(rt, role), to=room(rt.code, role))
+    """Send the new state: cues and the projector first, then the host, then the phones."""
     if events:
         public = [e for e in events if not e.get("private")]
         socketio.emit("events", {"events": public}, to=room(rt.code, "screen"))
         socketio.emit("events", {"events": events}, to=room(rt.code, "host"))
-    _phones_changed(rt)
+    for role in ("screen", "host", "player"):
+        _coalesced(rt, role, _SENDERS[role])
 
 
-def _phones_changed(rt) -> None:
-    with rt.lock:
-        wait = rt.phone_pushed_at + PHONE_INTERVAL_S - time.monotonic()
-        if wait <= 0 and not rt.flush_scheduled:
-            rt.phone_pushed_at = time.monotonic()
-            rt.phone_dirty = False
-            payload = snapshot(rt, "player")
-        else:
-            rt.phone_dirty = True
-            if rt.flush_scheduled:
-                return
-            rt.flush_scheduled = True
-            socketio.start_background_task(_flush_later, rt, max(wait, 0.0))
-            return
-    socketio.emit("state", payload, to=room(rt.code, "player"))
+def _joined_counts(rt) -> dict[int, int]:
+    """Phones joined per team, from the database at most every JOINED_REFRESH_S."""
+    now = time.monotonic()
+    if rt.joined is None or now - rt.joined_at > JOINED_REFRESH_S:
+        rt.joined = dict(
+            db.session.query(Player.team_id, func.count(Player.id))
+            .filter(Player.contest_id == rt.contest_id, Player.removed.is_(False))
+            .group_by(Player.team_id)
+            .all()
+        )
+        rt.joined_at = now
+        db.session.rollback()
+    return rt.joined
 
 
-def _flush_later(rt, wait: float) -> None:
-    socketio.sleep(wait)
-    with rt.lock:
-        rt.flush_scheduled = False
-        if not rt.phone_dirty:
-            return
-        rt.phone_dirty = False
-        rt.phone_pushed_at = time.monotonic()
-        payload = snapshot(rt, "player")
-    socketio.emit("state", payload, to=room(rt.code, "player"))
+def player_joined(rt, team_id: int, delta: int = 1) -> None:
+    """Keep the cached joined count in step with a join (+1) or a removal (-1)."""
+    if rt.joined is not None:
+        rt.joined[team_id] = max(rt.joined.get(team_id, 0) + delta, 0)
 
 
 def presence(rt) -> dict:
-    """Phones joined and connected per team (and, for the host, each phone's latency)."""
-    joined = dict(
-        db.session.query(Player.team_id, func.count(Player.id))
-        .filter(Player.contest_id == rt.contest_id, Player.removed.is_(False))
-        .group_by(Player.team_id)
-        .all()
-    )
-    db.session.rollback()
+    """Phones joined and connected per team."""
+    joined = _joined_counts(rt)
     connected: dict[int, int] = {}
     for info in list(rt.phones.values()):
         if info.get("team") is not None:
@@ -88,7 +132,7 @@ def presence(rt) -> dict:
     return {"teams": teams, "screens": len(rt.screens), "hosts": len(rt.hosts)}
 
 
-def presence_changed(rt) -> None:
+def _send_presence(rt) -> None:
     public = presence(rt)
     socketio.emit("presence", public, to=room(rt.code, "screen"))
     phones = [
@@ -97,3 +141,8 @@ def presence_changed(rt) -> None:
         for i in list(rt.phones.values()) if i.get("player")
     ]
     socketio.emit("presence", dict(public, phones=phones), to=room(rt.code, "host"))
+
+
+def presence_changed(rt) -> None:
+    """Tell the host and projector who is connected (coalesced: a hall joins in a minute)."""
+    _coalesced(rt, "presence", _send_presence)

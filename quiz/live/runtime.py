@@ -34,9 +34,9 @@ class Runtime:
     phones: dict = field(default_factory=dict)
     hosts: set = field(default_factory=set)
     screens: set = field(default_factory=set)
-    phone_pushed_at: float = 0.0
-    phone_dirty: bool = False
-    flush_scheduled: bool = False
+    throttles: dict = field(default_factory=dict)  # publish: per-role coalescing
+    joined: dict | None = None  # publish: phones joined per team (cached)
+    joined_at: float = 0.0
 
     def reload(self) -> None:
         self.state, self.seq = store.load(self.contest_id)

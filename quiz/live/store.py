@@ -7,7 +7,7 @@ append command N+1; the loser reloads and applies its command to the new state.
 """
 import json
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from quiz import engine
@@ -54,10 +54,14 @@ def load(contest_id: int) -> tuple[dict, int]:
 
 def append(contest_id: int, seq: int, command: dict, at_ms: int, state: dict) -> None:
     """Commit command ``seq``; raise Conflict when that number is taken."""
-    db.session.add(ContestCommand(contest_id=contest_id, seq=seq, at_ms=at_ms, command=command))
-    if seq % SNAPSHOT_EVERY == 0:
-        db.session.add(ContestSnapshot(contest_id=contest_id, seq=seq, state=json.dumps(state)))
+    # Core inserts: this runs once per buzz or answer, and the ORM's unit of work costs
+    # more than the write itself.
     try:
+        db.session.execute(insert(ContestCommand.__table__).values(
+            contest_id=contest_id, seq=seq, at_ms=at_ms, command=command))
+        if seq % SNAPSHOT_EVERY == 0:
+            db.session.execute(insert(ContestSnapshot.__table__).values(
+                contest_id=contest_id, seq=seq, state=json.dumps(state)))
         db.session.commit()
     except IntegrityError as exc:
         db.session.rollback()

@@ -21,7 +21,8 @@ COMPARED = ("version", "phase", "question", "deadline", "teams", "buzzes", "turn
 
 @pytest.fixture
 def server(tmp_path):
-    srv = ServerProcess(tmp_path / "instance")
+    # the host hears of every version (no coalescing), so each acked state can be compared
+    srv = ServerProcess(tmp_path / "instance", extra_env={"QUIZ_COALESCE": '{"host": 0}'})
     yield srv
     srv.stop()
 

@@ -212,12 +212,10 @@ def assert_no_answer(snapshot, shown_stems, all_questions, who):
                 assert value is None, (who, snapshot["version"], path, value)
 
 
-def test_phones_and_the_projector_never_see_an_answer_before_the_reveal(make_socket,
-                                                                        make_contest,
-                                                                        monkeypatch):
-    from quiz.live import publish
-
-    monkeypatch.setattr(publish, "PHONE_INTERVAL_S", 0)     # phones get every snapshot too
+def test_phones_and_the_projector_never_see_an_answer_before_the_reveal(app, make_socket,
+                                                                        make_contest):
+    app.config["QUIZ_COALESCE"] = {"screen": 0, "host": 0, "player": 0, "presence": 0}
+    # phones get every snapshot too
     rounds = full_rounds()
     all_questions = [q for r in rounds for q in r["questions"]]
     c = make_contest(contest_spec(teams=("红队", "蓝队", "绿队"), rounds=rounds))

@@ -22,6 +22,7 @@ COMMON_KEYS = {"version", "name", "phase", "round", "question", "deadline", "pau
                "outcome", "distribution", "answered_count", "lobby_locked", "tiebreak",
                "last_event", "final", "wager"}
 HOST_KEYS = COMMON_KEYS | {"answer", "explanation", "answer_private", "next_question", "log",
+                           "log_total",
                            "buzz_log", "submissions", "can_undo", "undo_label", "legal",
                            "rounds", "settings", "deadline_kind"}
 
@@ -289,3 +290,13 @@ def test_check_no_leak_catches_a_leak():
     g.state["name"] = "EXPL<2>"
     with pytest.raises(AssertionError):
         check_no_leak(g.state)
+
+
+def test_host_snapshot_carries_only_the_newest_history_but_the_state_keeps_it_all():
+    g = Game(every_kind(), check_leaks=False)
+    for i in range(60):
+        g.host("adjust_score", team=1, delta=1, reason=f"第{i}次")
+    v = view(g.state, "host")
+    assert len(g.state["log"]) == 60 and v["log_total"] == 60
+    assert len(v["log"]) == 40 and v["log"][-1]["reason"] == "第59次"
+    assert v["log"][0]["reason"] == "第20次"
