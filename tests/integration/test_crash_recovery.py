@@ -2,46 +2,9 @@
 import threading
 import time
 
-import pytest
-
-socketio_client = pytest.importorskip("socketio")
-
-from tests.helpers import contest_spec, question  # noqa: E402
-from tests.serverproc import ServerProcess  # noqa: E402
-
-
-class Client:
-    """A python-socketio client that keeps the newest `state` it received."""
-
-    def __init__(self, url, auth):
-        self.sio = socketio_client.Client(reconnection=False)
-        self.state = None
-        self.me = None
-        self.changed = threading.Event()
-        self.sio.on("state", self._on_state)
-        self.sio.on("me", lambda m: setattr(self, "me", m))
-        self.sio.connect(url, auth=auth, transports=["websocket"], wait_timeout=10)
-
-    def _on_state(self, s):
-        if self.state is None or s["version"] >= self.state["version"]:
-            self.state = s
-            self.changed.set()
-
-    def call(self, event, data):
-        return self.sio.call(event, data, timeout=10)
-
-    def wait_version(self, version, timeout=10):
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if self.state and self.state["version"] >= version:
-                return self.state
-            self.changed.wait(0.05)
-            self.changed.clear()
-        got = self.state and self.state["version"]
-        raise AssertionError(f"no state with version {version}: got {got}")
-
-    def close(self):
-        self.sio.disconnect()
+from tests.helpers import contest_spec, question
+from tests.integration.live_clients import Client
+from tests.serverproc import ServerProcess
 
 
 def test_sigkill_then_restart_resumes_the_contest_exactly(tmp_path):
