@@ -392,7 +392,7 @@ def parse_workbook(book: Workbook, out: ParseResult | None = None) -> ParseResul
     return out
 
 
-_FIELD_ORDER = (
+EDIT_FIELDS = (  # the fields of one question as the editor sends them, in order
     "type",
     "stem",
     "answer",
@@ -415,11 +415,11 @@ def parse_fields(values: dict, file: str = "", sheet: str = "") -> tuple:
     answer = values.get("answer") or ""
     if isinstance(answer, (list, tuple)):
         answer = "|".join(str(x) for x in answer)
-    cells = [str(values.get(k) if values.get(k) is not None else "") for k in _FIELD_ORDER]
+    cells = [str(values.get(k) if values.get(k) is not None else "") for k in EDIT_FIELDS]
     cells[2] = str(answer)
     cells += [str(o) for o in options][: a.MAX_OPTIONS + 1]
     cols = Columns(
-        {k: i for i, k in enumerate(_FIELD_ORDER)}, list(range(len(_FIELD_ORDER), len(cells)))
+        {k: i for i, k in enumerate(EDIT_FIELDS)}, list(range(len(EDIT_FIELDS), len(cells)))
     )
     out = ParseResult()
     reader = _RowReader(file, RawSheet(sheet, []), cols, out)

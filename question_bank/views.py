@@ -26,7 +26,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from quiz.auth import organizer_required
 from quiz.extensions import db
 
-from . import export, media, messages, service, template
+from . import export, media, messages, normalize, service, template
 from .answers import TYPES
 from .cli import limits_from_config, media_limits_from_config
 from .models import Question
@@ -263,19 +263,7 @@ def edit(qid):
         abort(404)
     problems = []
     if request.method == "POST":
-        values = {
-            k: request.form.get(k, "")
-            for k in (
-                "type",
-                "stem",
-                "answer",
-                "points",
-                "difficulty",
-                "category",
-                "explanation",
-                "time_limit",
-            )
-        }
+        values = {k: request.form.get(k, "") for k in normalize.EDIT_FIELDS}
         values["options"] = [o for o in request.form.getlist("options")]
         while values["options"] and not values["options"][-1].strip():
             values["options"].pop()
