@@ -31,7 +31,7 @@ def handle(info: dict, payload: dict) -> dict:
     rt, events = runtime.execute(info["code"], command)
     if drawn is not None:  # only a question the rules took counts as used
         contests.record_use(rt.contest_id, drawn)
-    runtime.publish_safely(rt, events)
+    runtime.publish_safely(rt, events, by_host=True)
     return {"ok": True, "version": rt.state.get("version")}
 
 

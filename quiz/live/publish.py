@@ -46,17 +46,22 @@ def _interval(key: str) -> float:
     return float(overrides.get(key, DEFAULT_INTERVALS[key]))
 
 
-def _coalesced(rt, key: str, send) -> None:
-    """Call ``send(rt)`` now, or once at the end of the key's interval for a burst."""
+def _coalesced(rt, key: str, send, now_please: bool = False) -> None:
+    """Call ``send(rt)`` now, or once at the end of the key's interval for a burst.
+
+    ``now_please`` sends at once whatever the interval (a pending later send still goes).
+    """
     with rt.lock:
         th = rt.throttles.get(key)
         if th is None:
             th = rt.throttles[key] = Throttle(_interval(key))
         now = time.monotonic()
-        if th.scheduled:
+        if now_please:
+            th.last = now
+        elif th.scheduled:
             return
         wait = th.last + th.interval - now
-        if wait <= 0:
+        if now_please or wait <= 0:
             th.last = now
         else:
             th.scheduled = True
@@ -87,14 +92,18 @@ def _state_sender(role: str):
 _SENDERS = {role: _state_sender(role) for role in ("screen", "host", "player")}
 
 
-def state_changed(rt, events: list[dict]) -> None:
-    """Send the new state: cues and the projector first, then the host, then the phones."""
+def state_changed(rt, events: list[dict], by_host: bool = False) -> None:
+    """Send the new state: cues and the projector first, then the host, then the phones.
+
+    A change the host made reaches the projector and the host console at once (the host acts
+    on what the console shows next); bursts from phones are coalesced.
+    """
     if events:
         public = [e for e in events if not e.get("private")]
         socketio.emit("events", {"events": public}, to=room(rt.code, "screen"))
         socketio.emit("events", {"events": events}, to=room(rt.code, "host"))
     for role in ("screen", "host", "player"):
-        _coalesced(rt, role, _SENDERS[role])
+        _coalesced(rt, role, _SENDERS[role], now_please=by_host and role != "player")
 
 
 def _joined_counts(rt) -> dict[int, int]:

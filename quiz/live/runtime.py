@@ -164,12 +164,12 @@ def tick(rt: Runtime) -> list[dict] | None:
             return None
 
 
-def publish_safely(rt: Runtime, events: list[dict]) -> None:
+def publish_safely(rt: Runtime, events: list[dict], by_host: bool = False) -> None:
     """Send the new state; a failure to send never undoes or hides a committed command."""
     from quiz.live import publish
 
     try:
-        publish.state_changed(rt, events)
+        publish.state_changed(rt, events, by_host=by_host)
     except Exception:  # pragma: no cover - publishing must never break a command
         log.exception("publish failed")
 

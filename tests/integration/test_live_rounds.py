@@ -201,3 +201,24 @@ def test_phone_snapshots_are_coalesced_under_a_burst(make_socket, make_contest):
     assert {t["id"]: t["score"] for t in got[-1]["teams"]}[hall.teams[0]] == 140
     screens = [m for m in hall.screen.get_received() if m["name"] == "state"]
     assert len(screens) >= 40                          # the projector gets every change
+
+
+def test_with_real_coalescing_the_host_sees_its_own_change_at_once(app, make_socket,
+                                                                   make_contest):
+    app.config["QUIZ_COALESCE"] = {}                  # the served defaults
+    hall = Hall(make_socket, make_contest, [
+        {"kind": "buzz", "title": "抢答题", "questions": [question()]}])
+    for i in range(5):                                # faster than any interval
+        ack = hall.host.emit("host", {"action": "adjust_score", "team": hall.teams[0],
+                                      "delta": 1, "reason": f"第{i}次"}, callback=True)
+        assert latest(hall.host)["version"] == ack["version"]
+        assert latest(hall.screen)["version"] == ack["version"]
+    watcher = make_socket(contest=hall.code, role="player")
+    watcher.get_received()
+    for _ in range(20):                               # a burst from phones is coalesced
+        hall.phones[0].sock.emit("time", {}, callback=True)
+        hall.host.emit("host", {"action": "adjust_score", "team": hall.teams[1], "delta": 1,
+                                "reason": "r"}, callback=True)
+    time.sleep(0.3)
+    got = [m["args"][0] for m in watcher.get_received() if m["name"] == "state"]
+    assert 1 <= len(got) < 20 and got[-1]["version"] == latest(hall.host)["version"]
