@@ -4,6 +4,7 @@ No framework imports here (tests/unit/test_engine_purity.py checks). The live la
 ``apply(state, command, now_ms)`` and broadcasts ``view(state, role)`` snapshots; see
 docs/rules.md for the rules, the settings and the view shapes.
 """
+from .buzz import already_buzzed
 from .core import HOST_COMMANDS, PLAYER_COMMANDS, apply, next_deadline
 from .errors import RuleError
 from .standings import standings
@@ -11,4 +12,4 @@ from .state import new_state
 from .views import view
 
 __all__ = ["RuleError", "new_state", "apply", "view", "next_deadline", "standings",
-           "HOST_COMMANDS", "PLAYER_COMMANDS"]
+           "HOST_COMMANDS", "PLAYER_COMMANDS", "already_buzzed"]

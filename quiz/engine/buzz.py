@@ -73,6 +73,19 @@ def end_unanswered(state: dict) -> list[dict]:
     return [{"type": "question_closed", "outcome": q["outcome"]}]
 
 
+def already_buzzed(state: dict, team_id: object, question_id: object) -> bool:
+    """Whether ``team_id`` already has a buzz (or an early foul) on the current attempt of
+    question ``question_id``: the edge refuses such repeats without taking the contest's lock.
+    A False answer proves nothing; apply() still judges every buzz."""
+    q = state.get("q")
+    if not q or q.get("id") != question_id or q.get("kind") not in ("buzz", "tiebreak"):
+        return False
+    if state.get("phase") == "reading":
+        return team_id in q.get("fouled", ())
+    return any(b["team"] == team_id and b["attempt"] == q["attempt"] and not b["foul"]
+               for b in q.get("buzzes", ()))
+
+
 def cmd_buzz(state: dict, cmd: dict, now: int, team_id: int) -> list[dict]:
     """A team presses its buzzer: a foul before opening, else ranked by server time."""
     q = _buzz_q(state, cmd)

@@ -11,7 +11,7 @@ import time
 from flask import current_app, request, session
 from flask_socketio import ConnectionRefusedError, join_room
 
-from quiz import auth
+from quiz import auth, engine
 from quiz.extensions import socketio
 from quiz.live import players, publish, runtime, timers
 from quiz.live.runtime import Refused
@@ -187,9 +187,13 @@ def on_join(info, payload):
 
 @acked("buzz", limited=True)
 def on_buzz(info, payload):
-    command = {"type": "buzz", "question": payload.get("question"),
-               "actor": _player_actor(info)}
-    return _run(info, command)
+    actor = _player_actor(info)
+    rt = runtime.get(info["code"])
+    # When a hall buzzes at once most presses repeat their team's: refuse those without the
+    # lock, the engine or the database (the engine still judges every other buzz).
+    if rt is not None and engine.already_buzzed(rt.state, actor["team"], payload.get("question")):
+        raise Refused("already_buzzed", "one buzz per team per question", "本题已抢过")
+    return _run(info, {"type": "buzz", "question": payload.get("question"), "actor": actor})
 
 
 @acked("answer", limited=True)

@@ -216,3 +216,22 @@ def test_answer_on_phone_after_a_buzz_is_auto_judged():
     g.refused("not_your_turn", "answer", as_team=3, question=1, answer="C")
     g.player(2, "answer", question=1, answer="C")
     assert g.score(2) == 110 and g.phase == "closed"
+
+
+def test_already_buzzed_matches_what_apply_refuses():
+    import pytest
+
+    from quiz.engine import RuleError, already_buzzed
+
+    g = Game(setup([rnd(1, "buzz", [q(1), q(2)])]))
+    g.host("next")
+    g.host("show_question")
+    assert not already_buzzed(g.state, 1, 1)
+    g.player(1, "buzz", question=1)                  # early: a foul
+    assert already_buzzed(g.state, 1, 1) and not already_buzzed(g.state, 2, 1)
+    g.host("open_buzzers", question=1)
+    g.player(2, "buzz", question=1)
+    assert already_buzzed(g.state, 2, 1) and not already_buzzed(g.state, 2, 99)
+    with pytest.raises(RuleError) as err:
+        g.player(2, "buzz", question=1)
+    assert err.value.code == "already_buzzed"
