@@ -34,6 +34,7 @@ lint: $(VENV)/.dev
 bench: $(VENV)/.dev
 	$(BIN)/python bench/import_bench.py
 	$(BIN)/python bench/socket_bench.py
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache tests/e2e/screenshots
