@@ -590,6 +590,23 @@ def fingerprint(stem, options, points, shas) -> str:
     return plain(f"{stem}\x00media:{','.join(shas)}", options, points)
 
 
+def fingerprint_clash(question, fp: str) -> int | None:
+    """The id of another question of the same bank that already has fingerprint ``fp``."""
+    from sqlalchemy import select
+
+    from quiz.extensions import db
+
+    from .models import Question
+
+    return db.session.scalar(
+        select(Question.id).where(
+            Question.bank_id == question.bank_id,
+            Question.fingerprint == fp,
+            Question.id != question.id,
+        )
+    )
+
+
 def open_source(source, limits, media_limits: MediaLimits = MediaLimits()):
     """Yield (workbook, its bytes, bundle or None, entry key) for a path or a (name, bytes) pair:
     one workbook for a sheet file, one per sheet for a zip of sheets + media."""
@@ -702,24 +719,16 @@ def dicts(question) -> list[dict]:
 
 def add_to_question(question, blob: Blob, instance_path: str) -> str | None:
     """Editor upload: store the file and link it; returns a problem code or None. Commits."""
-    from sqlalchemy import select
 
     from quiz.extensions import db
 
-    from .models import Media, Question, QuestionMedia
+    from .models import Media, QuestionMedia
 
     shas = [ln.sha256 for ln in question.media_links]
     if blob.sha256 in shas:
         return None
     fp = fingerprint(question.stem, question.options or [], question.points, shas + [blob.sha256])
-    clash = db.session.scalar(
-        select(Question.id).where(
-            Question.bank_id == question.bank_id,
-            Question.fingerprint == fp,
-            Question.id != question.id,
-        )
-    )
-    if clash:
+    if fingerprint_clash(question, fp):
         return "duplicate"
     save(instance_path, blob)
     if db.session.get(Media, blob.sha256) is None:
@@ -743,11 +752,9 @@ def add_to_question(question, blob: Blob, instance_path: str) -> str | None:
 
 def remove_from_question(question, sha256: str) -> str | None:
     """Editor: unlink one medium (the file stays: others may use it). Commits."""
-    from sqlalchemy import select
 
     from quiz.extensions import db
 
-    from .models import Question
 
     keep = [ln for ln in question.media_links if ln.sha256 != sha256]
     if len(keep) == len(question.media_links):
@@ -755,14 +762,7 @@ def remove_from_question(question, sha256: str) -> str | None:
     fp = fingerprint(
         question.stem, question.options or [], question.points, [ln.sha256 for ln in keep]
     )
-    clash = db.session.scalar(
-        select(Question.id).where(
-            Question.bank_id == question.bank_id,
-            Question.fingerprint == fp,
-            Question.id != question.id,
-        )
-    )
-    if clash:
+    if fingerprint_clash(question, fp):
         return "duplicate"
     question.media_links[:] = keep
     for n, ln in enumerate(keep):

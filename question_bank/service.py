@@ -433,13 +433,7 @@ def update_question(question_id: int, values: dict) -> tuple[Question | None, li
     shas = media.shas_of(q.id)
     if shas:  # a question with media keeps them in its identity
         parsed.fingerprint = media.fingerprint(parsed.stem, parsed.options, parsed.points, shas)
-    clash = db.session.scalar(
-        select(Question.id).where(
-            Question.bank_id == q.bank_id,
-            Question.fingerprint == parsed.fingerprint,
-            Question.id != q.id,
-        )
-    )
+    clash = media.fingerprint_clash(q, parsed.fingerprint)
     if clash:
         return q, [m.Problem("duplicate", value=parsed.stem, params={"where": f"#{clash}"})]
     for key in (

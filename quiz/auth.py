@@ -11,7 +11,6 @@ from collections import defaultdict, deque
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
@@ -142,11 +141,6 @@ def logout():
 
 def check_host_key(contest, key: str | None) -> bool:
     return constant_time_equal(key, contest.host_key)
-
-
-def require_host(contest):
-    if not can_host(contest.code):
-        abort(403)
 
 
 def init_app(app):

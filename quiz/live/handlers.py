@@ -8,7 +8,7 @@ import functools
 import logging
 import time
 
-from flask import current_app, request, session
+from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, join_room
 
 from quiz import auth, engine
@@ -220,10 +220,6 @@ def on_host(info, payload):
 
     return host_actions.handle(info, payload)
 
-
-def player_session_codes() -> list:
-    """Codes this browser may host (exposed for the host console's cookie session)."""
-    return list(session.get("host_codes", []))
 
 
 MEDIA_ACTIONS = ("play", "pause", "restart")

@@ -8,13 +8,10 @@ are also written to docs/img/ for the guides.
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
+
+from tests.serverproc import ServerProcess
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CHROMIUM = "/usr/bin/chromium"
@@ -29,62 +26,40 @@ if not os.path.exists(CHROMIUM):
     pytest.skip("Debian's chromium is not installed (/usr/bin/chromium)", allow_module_level=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def start_server(instance: str, prepare=None) -> ServerProcess:
+    """The real server (tests.serverproc) with its own instance folder; ``prepare(server)``
+    runs CLI commands against its database before it starts."""
+    server = ServerProcess(instance, extra_env={"QUIZ_ADMIN_PASSWORD": "e2e-organizer-pw"})
+    server.env.pop("SOCKETIO_ASYNC_MODE", None)
+    if prepare is not None:
+        prepare(server)
+    try:
+        server.start()
+    except RuntimeError as err:
+        pytest.fail(f"the server did not start: {err}"[-3000:])
+    return server
 
 
-def _env(instance: str, port: int) -> dict:
-    env = dict(os.environ)
-    env.update({"HOST": "127.0.0.1", "PORT": str(port), "QUIZ_INSTANCE_PATH": instance,
-                "QUIZ_ADMIN_PASSWORD": "e2e-organizer-pw", "QUIZ_DEMO": "0",
-                "QUIZ_PUBLIC_URL": f"http://127.0.0.1:{port}", "PYTHONUNBUFFERED": "1"})
-    env.pop("SOCKETIO_ASYNC_MODE", None)
-    return env
+def created_contest(done) -> dict:
+    assert done.returncode == 0, done.stdout + done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """The real server with the e2e contest: {"url", "code", "key", "teams"}."""
-    instance = str(tmp_path_factory.mktemp("instance"))
-    port = _free_port()
-    env = _env(instance, port)
-    python = sys.executable
-    out = subprocess.run(
-        [python, "-m", "flask", "--app", "app", "contest", "create",
-         os.path.join(ROOT, "tests", "e2e", "contest.json")],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, out.stderr
-    created = json.loads(out.stdout.strip().splitlines()[-1])
-    log = open(os.path.join(instance, "server.log"), "w")
-    proc = subprocess.Popen([python, "app.py"], cwd=ROOT, env=env, stdout=log,
-                            stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/join", timeout=2) as resp:
-                if resp.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.time() > deadline:
-            proc.kill()
-            log.close()
-            with open(os.path.join(instance, "server.log")) as fh:
-                pytest.fail("the server did not start:\n" + fh.read()[-3000:])
-        time.sleep(0.2)
+    """The real server with the e2e contest: {"url", "code", "key", "log"}."""
+    made = {}
+
+    def prepare(srv):
+        made.update(created_contest(srv.flask(
+            "contest", "create", os.path.join(ROOT, "tests", "e2e", "contest.json"))))
+
+    srv = start_server(str(tmp_path_factory.mktemp("instance")), prepare)
     try:
-        yield {"url": url, "code": created["code"], "key": created["host_key"],
-               "log": os.path.join(instance, "server.log")}
+        yield {"url": srv.url, "code": made["code"], "key": made["host_key"],
+               "log": srv.log_path}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        srv.stop()
 
 
 @pytest.fixture(scope="module")

@@ -10,16 +10,11 @@ projector" must start the projector's audio (Chromium runs with
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE, ROOT, _env, _free_port
+from tests.e2e.conftest import PHONE, created_contest, start_server
 from tests.unit.test_media_sheet import HEAD, png, wav, workbook_bytes, zip_bundle
 
 T = 8000
@@ -59,8 +54,6 @@ def media_server(tmp_path_factory):
     """The real server with a bank of a picture and an audio question, and a contest on it."""
     instance = str(tmp_path_factory.mktemp("media-instance"))
     work = tmp_path_factory.mktemp("media-files")
-    port = _free_port()
-    env = _env(instance, port)
     rows = [
         HEAD + ["图片", "音频"],
         [
@@ -97,22 +90,6 @@ def media_server(tmp_path_factory):
             }
         )
     )
-    python = sys.executable
-
-    def flask(*args):
-        out = subprocess.run(
-            [python, "-m", "flask", "--app", "app", *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert out.returncode == 0, out.stdout + out.stderr
-        return out.stdout
-
-    report = json.loads(flask("bank", "import", str(bundle), "--bank", "媒体题库", "--json"))
-    assert report["imported"] == 2 and report["media"]["questions"] == 2, report
     spec = work / "contest.json"
     spec.write_text(
         json.dumps(
@@ -137,34 +114,20 @@ def media_server(tmp_path_factory):
         ),
         encoding="utf-8",
     )
-    created = json.loads(flask("contest", "create", str(spec)).strip().splitlines()[-1])
-    log = open(os.path.join(instance, "server.log"), "w")
-    proc = subprocess.Popen(
-        [python, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/join", timeout=2) as resp:
-                if resp.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.time() > deadline:
-            proc.kill()
-            log.close()
-            pytest.fail("the server did not start")
-        time.sleep(0.2)
+    made = {}
+
+    def prepare(srv):
+        done = srv.flask("bank", "import", str(bundle), "--bank", "媒体题库", "--json")
+        assert done.returncode == 0, done.stdout + done.stderr
+        report = json.loads(done.stdout)
+        assert report["imported"] == 2 and report["media"]["questions"] == 2, report
+        made.update(created_contest(srv.flask("contest", "create", str(spec))))
+
+    srv = start_server(instance, prepare)
     try:
-        yield {"url": url, "code": created["code"], "key": created["host_key"]}
+        yield {"url": srv.url, "code": made["code"], "key": made["host_key"]}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        srv.stop()
 
 
 def test_picture_and_audio_questions(media_server, browser, shoot):
