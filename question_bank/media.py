@@ -612,18 +612,19 @@ def open_source(source, limits, media_limits: MediaLimits = MediaLimits()):
     one workbook for a sheet file, one per sheet for a zip of sheets + media."""
     from . import sheets
 
+    disk = None
     if isinstance(source, str):
         size = os.path.getsize(source)
         if size > max(limits.max_bytes, media_limits.max_bundle):
             raise m.FileTooLarge(
                 "too_large", size=m.human_size(size), limit=m.human_size(limits.max_bytes)
             )
-        with open(source, "rb") as fh:
-            name, data = os.path.basename(source), fh.read()
+        data, disk = sheets.load(source, max(limits.max_bytes, media_limits.max_bundle))
+        name = os.path.basename(source)
     else:
         name, data = source
-    if not is_bundle(data):
-        yield sheets.read_bytes(data, name, limits), data, None, ""
+    if not is_bundle(data):  # a workbook on disk is read by calamine from there (sheets.py)
+        yield sheets.read_bytes(data, name, limits, disk), data, None, ""
         return
     bundle = open_bundle(data, name, media_limits)
     for display, key in bundle.sheets:

@@ -217,6 +217,23 @@ def test_million_rows_refused_within_seconds():
     assert time.perf_counter() - started < 5
 
 
+def test_many_formatted_empty_rows_are_not_counted_as_filled():
+    """Over the cap by <row> elements (formatted empty rows), under it by value cells: read."""
+
+    def chunks():
+        yield SHEET_HEAD.encode()
+        yield b'<row r="1"><c r="A1" t="inlineStr"><is><t>q</t></is></c></row>'
+        for i in range(2, 300_002):
+            yield b'<row r="%d" s="1" customFormat="1"/>' % i
+        yield b"</sheetData></worksheet>"
+
+    data = raw_xlsx(chunks())
+    started = time.perf_counter()
+    book = sheets.read_bytes(data, "q.xlsx")
+    assert [cells for _, cells in book.sheets[0].rows] == [["q"]]
+    assert time.perf_counter() - started < 5
+
+
 def test_row_cap_applies_to_every_format():
     csv_data = "\n".join(f"q{i}?,a" for i in range(50)).encode()
     assert isinstance(refused(csv_data, "q.csv", max_rows=10), m.TooManyRows)
@@ -235,3 +252,31 @@ def test_upload_over_the_cap():
 def test_column_letters_round_trip():
     for i in (0, 25, 26, 27, 701, 702):
         assert sheets.col_index(sheets.col_letter(i)) == i
+
+
+def test_a_file_on_disk_is_read_by_calamine_from_its_path(tmp_path, monkeypatch):
+    data = xlsx_bytes([["题目", "答案"], ["1+1=?", 2]])
+    opened = []
+    real = sheets.calamine.CalamineWorkbook.from_path
+    monkeypatch.setattr(
+        sheets.calamine.CalamineWorkbook,
+        "from_path",
+        lambda path: opened.append(path) or real(path),
+    )
+    for name in ("q.xlsx", "q.XLSM", "q.xls", "q.csv", "q"):  # the name need not be right
+        (tmp_path / name).write_bytes(data)
+        book = sheets.read_path(str(tmp_path / name))
+        assert book.kind == "xlsx" and [c for _, c in book.sheets[0].rows][1] == ["1+1=?", 2]
+    assert opened == [str(tmp_path / "q.xlsx"), str(tmp_path / "q.XLSM")]
+
+
+def test_a_file_changed_after_its_checks_is_refused(tmp_path):
+    path = tmp_path / "q.xlsx"
+    path.write_bytes(xlsx_bytes([["题目", "答案"], ["1+1=?", 2]]))
+    data, disk = sheets.load(str(path), 1 << 20)
+    path.write_bytes(zip_bomb())  # swapped between the checks on ``data`` and calamine
+    with pytest.raises(m.CorruptFile):
+        sheets.read_bytes(data, "q.xlsx", sheets.Limits(), disk)
+    assert isinstance(refused(b"x" * 10, max_bytes=5), m.FileTooLarge)
+    with pytest.raises(m.FileTooLarge):
+        sheets.load(str(path), 100)
