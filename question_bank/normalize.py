@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import functools
 import gc
+import inspect
 import itertools
+import operator
 from dataclasses import dataclass, field
 
 from . import answers as a
@@ -40,24 +42,109 @@ from .sheets import RawSheet, Workbook, col_letter
 # --------------------------------------------------------------------------- rows
 
 
-@dataclass(slots=True)
-class ParsedQuestion:
-    type: str
-    stem: str
-    options: list[str]
-    answer: list[str]
-    points: int | None
-    difficulty: str | None
-    category: str | None
-    explanation: str | None
-    time_limit: int | None
-    file: str
-    sheet: str
-    row: int
-    fingerprint: str = ""
-    media_ref: list | None = None  # [(column letter, cell text)] of the media columns
-    media: list | None = None  # checked media (question_bank/media.py Blob), set by the importer
+_SEP = "\x1f"  # between the packed texts of a question
 
+
+class ParsedQuestion:
+    """One question read from a row.
+
+    Compact, because a whole import's questions are held at once (parse and check everything,
+    then one short write transaction): the stem, options, category, explanation and answer live
+    in one string (``_text``), split again when read. As a str per text and two lists, they
+    took ~0.65 KB a question more (object headers, not text): 100,000 questions held 67 MB
+    more (docs/performance.md). A text holding the separator keeps the parts as they are.
+    """
+
+    __slots__ = (
+        "type",
+        "_text",  # "\x1f".join([stem, *options, category, explanation, *answer]), or a tuple
+        "_n",  # number of options
+        "points",
+        "difficulty",
+        "time_limit",
+        "file",
+        "sheet",
+        "row",
+        "fingerprint",
+        "media_ref",  # [(column letter, cell text)] of the media columns
+        "media",  # checked media (question_bank/media.py Blob), set by the importer
+    )
+
+    def __init__(
+        self,
+        type: str,
+        stem: str,
+        options: list[str],
+        answer: list[str],
+        points: int | None,
+        difficulty: str | None,
+        category: str | None,
+        explanation: str | None,
+        time_limit: int | None,
+        file: str,
+        sheet: str,
+        row: int,
+        fingerprint: str = "",
+        media_ref: list | None = None,
+        media: list | None = None,
+    ):
+        self.type = type
+        self._pack(stem, options, category, explanation, answer)
+        self.points = points
+        self.difficulty = difficulty
+        self.time_limit = time_limit
+        self.file = file
+        self.sheet = sheet
+        self.row = row
+        self.fingerprint = fingerprint
+        self.media_ref = media_ref
+        self.media = media
+
+    def _pack(self, stem, options, category, explanation, answer) -> None:
+        parts = [stem, *options, category or "", explanation or "", *answer]
+        self._n = len(options)
+        try:
+            text = _SEP.join(parts)
+        except TypeError:
+            text = ""
+        # every part a text, none holding the separator: else the parts as they are
+        self._text = text if text.count(_SEP) == len(parts) - 1 else tuple(parts)
+
+    def texts(self) -> tuple[str, list[str], str | None, str | None, list[str]]:
+        """(stem, options, category, explanation, answer) in one go."""
+        parts = self._text.split(_SEP) if type(self._text) is str else list(self._text)
+        n = self._n
+        stem, options, answer = parts[0], parts[1 : n + 1], parts[n + 3 :]
+        return stem, options, parts[n + 1] or None, parts[n + 2] or None, answer
+
+    def _set(self, index: int, value) -> None:
+        fields = list(self.texts())
+        fields[index] = value
+        self._pack(*fields)
+
+    stem = property(lambda self: self.texts()[0], lambda self, v: self._set(0, v))
+    options = property(lambda self: self.texts()[1], lambda self, v: self._set(1, list(v)))
+    category = property(lambda self: self.texts()[2], lambda self, v: self._set(2, v))
+    explanation = property(lambda self: self.texts()[3], lambda self, v: self._set(3, v))
+    answer = property(lambda self: self.texts()[4], lambda self, v: self._set(4, list(v)))
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, name) for name in self._FIELDS)
+
+    def __eq__(self, other) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{k}={v!r}" for k, v in zip(self._FIELDS, self._values(), strict=True))
+        return f"ParsedQuestion({inner})"
+
+
+# the fields, in the constructor's order (for ==, repr)
+ParsedQuestion._FIELDS = tuple(inspect.signature(ParsedQuestion.__init__).parameters)[1:]
 
 @dataclass
 class ParseResult:
@@ -90,6 +177,12 @@ class _RowReader:
             for name in ("points", "time_limit")
             if (col := get(name)) is not None
         )
+        # every text field of a row in one C call: (stem, *options, answer, type, difficulty,
+        # category, explanation, hint); an absent column reads the pad's last cell, ""
+        text_cols = (*self._main, *self._labels, get("explanation"), get("hint"))
+        self._pick = operator.itemgetter(*(-1 if c is None else c for c in text_cols))
+        self._pad = [""] * (max((c for c in text_cols if c is not None), default=0) + 2)
+        self._n_options = len(cols.options)
 
     def cell(self, cells: list, col: int | None, flag_dates: bool = True) -> str:
         if col is None or col >= len(cells):
@@ -121,24 +214,26 @@ class _RowReader:
         """The question in this row; None for a blank row or a row with a problem (recorded)."""
         self.row = number
         get = self.cols.fields.get
-        width = len(cells)
-        main = self._main
-        raw = [cells[col] if col is not None and col < width else "" for col in main]
+        raw = self._pick(cells + self._pad)
         try:  # a.clean() for a row of text cells: one scan of the row for what needs the table
-            plain = not _NEEDS_TABLE("".join(raw))
+            plain = not _NEEDS_TABLE("\x00".join(raw))
         except TypeError:  # a number or a date among them
             plain = False
-        if plain:
-            texts = [v.strip() for v in raw]
-        else:  # cell by cell; anything but text goes through cell()
+        n = self._n_options
+        if plain:  # every text field at once (no warning can come from a text cell)
+            texts = list(map(str.strip, raw))
+            labels = texts[n + 3 :]
+        else:  # cell by cell; anything but text goes through cell(); the rest in extras()
+            main = self._main
             texts = [
                 (v.translate(_TABLE) if _NEEDS_TABLE(v) else v).strip()
                 if type(v) is str
                 else self.cell(cells, col)
-                for col, v in zip(main, raw, strict=True)
+                for col, v in zip(main, raw, strict=False)
             ]
-        stem_raw, answer_raw, type_raw = texts[0], texts[-2], texts[-1]
-        options = texts[1:-2]
+            labels = None
+        stem_raw, answer_raw, type_raw = texts[0], texts[n + 1], texts[n + 2]
+        options = texts[1 : n + 1]
         if not stem_raw:
             if any(options) or answer_raw:
                 self.problem("missing_stem", get("stem"))
@@ -160,7 +255,7 @@ class _RowReader:
             return None
         if qtype not in ("single", "multiple"):
             options = []
-        extras = self.extras(cells)
+        extras = self.extras(cells, labels)
         if extras is None:
             return None
         points, time_limit, level, category, explanation = extras
@@ -262,8 +357,10 @@ class _RowReader:
         # a list of accepted texts, or a blank to fill in the stem
         return "fill_blank" if listed or a.has_blank(stem) else "open"
 
-    def extras(self, cells: list) -> tuple | None:
-        """(points, time_limit, difficulty, category, explanation); None after a problem."""
+    def extras(self, cells: list, labels: list | None = None) -> tuple | None:
+        """(points, time_limit, difficulty, category, explanation); None after a problem.
+
+        ``labels``: the row's difficulty, category, explanation and hint, already clean."""
         get = self.cols.fields.get
         points, time_limit = self.sheet_points, None
         width = len(cells)
@@ -281,16 +378,20 @@ class _RowReader:
                 time_limit = value
             elif value is not None:
                 points = value
-        level_raw, category = [
-            (v.translate(_TABLE) if _NEEDS_TABLE(v) else v).strip()
-            if col is not None and col < width and type(v := cells[col]) is str
-            else self.cell(cells, col, flag_dates=False)
-            for col in self._labels
-        ]
+        if labels is not None:
+            level_raw, category, explanation, hint = labels
+            explanation = explanation or hint
+        else:
+            level_raw, category = [
+                (v.translate(_TABLE) if _NEEDS_TABLE(v) else v).strip()
+                if col is not None and col < width and type(v := cells[col]) is str
+                else self.cell(cells, col, flag_dates=False)
+                for col in self._labels
+            ]
+            explanation = self.cell(cells, get("explanation")) or self.cell(cells, get("hint"))
         level = _difficulty(level_raw) if level_raw else None
         if level_raw and level is None:
             self.warn("unknown_difficulty", get("difficulty"), level_raw)
-        explanation = self.cell(cells, get("explanation")) or self.cell(cells, get("hint"))
         return points, time_limit, level, category, explanation
 
 

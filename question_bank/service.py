@@ -247,17 +247,18 @@ _COLUMNS = (  # the order of the tuples _row builds
 
 def _row(q: normalize.ParsedQuestion, bank_id: int, now) -> tuple:
     """The INSERT values of a question, in ``_COLUMNS`` order; options/answer as JSON text."""
+    stem, options, category, explanation, answer = q.texts()
     return (
         now,
         bank_id,
         q.type,
-        q.stem,
-        _json_list(q.options),
-        _json_list(q.answer),
+        stem,
+        _json_list(options),
+        _json_list(answer),
         q.points,
         q.difficulty,
-        q.category,
-        q.explanation,
+        category,
+        explanation,
         q.time_limit,
         q.fingerprint,
         q.file[:255],

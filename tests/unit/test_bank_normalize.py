@@ -248,3 +248,24 @@ def test_type_words():
     assert [
         a.parse_type(t) for t in ("单选题", "Multiple Choice", "judge", "填空", "问答题", "??")
     ] == ["single", "multiple", "true_false", "fill_blank", "open", None]
+
+
+def test_a_parsed_question_keeps_its_texts_packed_and_gives_them_back():
+    args = dict(points=10, difficulty="easy", time_limit=None, file="f", sheet="s", row=2)
+    q = normalize.ParsedQuestion("single", "1+1=?", ["1", "2"], ["B"], category=None,
+                                 explanation="因为", **args)
+    assert type(q._text) is str
+    assert (q.stem, q.options, q.answer, q.category, q.explanation) == (
+        "1+1=?", ["1", "2"], ["B"], None, "因为")
+    q.options.append("3")  # a copy: the question is unchanged
+    assert q.options == ["1", "2"]
+    q.options, q.category = ["x", "y", "z"], "数学"
+    assert q.options == ["x", "y", "z"] and q.category == "数学" and q.answer == ["B"]
+    # a separator inside a text: the parts are kept as they are
+    odd = normalize.ParsedQuestion("open", "a\x1fb", [], ["c\x1f"], category="", explanation=None,
+                                   **args)
+    assert type(odd._text) is tuple
+    assert (odd.stem, odd.options, odd.answer, odd.category) == ("a\x1fb", [], ["c\x1f"], None)
+    assert odd != q and odd == normalize.ParsedQuestion(
+        "open", "a\x1fb", [], ["c\x1f"], category=None, explanation=None, **args)
+    assert "stem='a\\x1fb'" in repr(odd)
