@@ -35,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -318,6 +319,7 @@ def run_size(n: int, args, workdir: str) -> dict:
         row["corrupt"] = fleet.stage("corrupt") + sum(fleet.phones("corrupt"))
     except Exception as exc:
         row["failed"] = f"{type(exc).__name__}: {exc}"[:200]
+        traceback.print_exc()
         try:
             row["corrupt"] = fleet.stage("corrupt", timeout=5)
         except Exception:

@@ -81,6 +81,9 @@ def from_environment(instance_path: str) -> dict:
         # Same-origin only unless listed (comma separated); "*" allows any.
         "ALLOWED_ORIGINS": [o.strip() for o in origins.split(",") if o.strip()],
         # A phone message is a few hundred bytes; the library default is 1 MB.
+        # Engine.IO heartbeat: a ping every interval; no pong within the timeout drops the phone.
+        "SOCKETIO_PING_INTERVAL": _int_env("QUIZ_PING_INTERVAL", 10),
+        "SOCKETIO_PING_TIMEOUT": _int_env("QUIZ_PING_TIMEOUT", 20),
         "SOCKETIO_MAX_MESSAGE_BYTES": _int_env("QUIZ_MAX_MESSAGE_BYTES", 16 * 1024),
         "MAX_CONTENT_LENGTH": _int_env("QUIZ_MAX_UPLOAD_MB", 20) * 1024 * 1024,
         "QUIZ_DEMO": os.environ.get("QUIZ_DEMO", "1") != "0",

@@ -124,6 +124,10 @@ def _init_socketio(app: Flask) -> None:
         message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
         cors_allowed_origins=_origin_checker(app.config["ALLOWED_ORIGINS"]),
         max_http_buffer_size=app.config["SOCKETIO_MAX_MESSAGE_BYTES"],
-        ping_interval=10,
-        ping_timeout=20,
+        ping_interval=app.config["SOCKETIO_PING_INTERVAL"],
+        ping_timeout=app.config["SOCKETIO_PING_TIMEOUT"],
+        # Handlers run in the connection's own reader greenlet, in the order the messages came:
+        # no greenlet spawned per message, and the first buzz of a hall is handled (and its
+        # frame to the projector written) before the other connections' messages are.
+        async_handlers=False,
     )

@@ -34,3 +34,169 @@ def test_a_large_message_is_sent_whole():
     message = "快" * 20000  # 60 KB of UTF-8, far more than one send() takes
     ws.send(message)
     assert ws.sock.data == b"FRAME:" + message.encode("utf-8")
+
+
+# --- direct writes (engineio.socket.Socket.send) ---------------------------------------------
+
+import logging  # noqa: E402
+import threading  # noqa: E402
+
+import pytest  # noqa: E402
+from engineio import packet as eio_packet  # noqa: E402
+from engineio.socket import Socket  # noqa: E402
+from wsproto import ConnectionType, WSConnection  # noqa: E402
+from wsproto.events import AcceptConnection, Request, TextMessage  # noqa: E402
+
+
+def client_reading(frames: bytes) -> list[str]:
+    """What a real websocket client (wsproto) reads from the server's bytes."""
+    client = WSConnection(ConnectionType.CLIENT)
+    server = WSConnection(ConnectionType.SERVER)
+    server.receive_data(client.send(Request(host="h", target="/")))
+    next(server.events())
+    client.receive_data(server.send(AcceptConnection()))
+    next(client.events())
+    client.receive_data(frames)
+    texts, part = [], ""
+    for event in client.events():
+        assert isinstance(event, TextMessage)
+        part += event.data
+        if event.message_finished:
+            texts.append(part)
+            part = ""
+    return texts
+
+
+@pytest.mark.parametrize("size", [0, 1, 125, 126, 127, 65535, 65536, 200000])
+def test_text_frames_read_back_whole_at_every_length_boundary(size):
+    text = ("抢" * size)[:size]
+    assert client_reading(wsfix.text_frame(text.encode("utf-8"))) == [text]
+
+
+class RawSocket:
+    """The OS socket under a gevent socket: takes ``room`` bytes, then would block."""
+
+    def __init__(self, room=10**9):
+        self.room, self.data = room, b""
+
+    def send(self, data):
+        if self.room <= 0:
+            raise BlockingIOError
+        took = bytes(data[:self.room])
+        self.room -= len(took)
+        self.data += took
+        return len(took)
+
+
+class GeventishSocket:
+    def __init__(self, raw):
+        self._sock = raw
+
+    def sendall(self, data):  # the waiting path: the buffer has drained
+        self._sock.room = 10**9
+        self._sock.send(data)
+
+
+class FakeWs:
+    connected = True
+
+    def __init__(self, room=10**9):
+        self.sock = GeventishSocket(RawSocket(room))
+        self.quiz_lock = threading.Lock()
+
+
+class FakeServer:
+    ping_timeout = 20
+    logger = logging.getLogger("fake-engineio")
+
+    def __init__(self):
+        self.tasks = []
+
+    def start_background_task(self, fn, *args):
+        self.tasks.append((fn, args))
+
+
+class FakeQueue:
+    def __init__(self):
+        self.items = []
+
+    def qsize(self):
+        return len(self.items)
+
+    def put(self, item):
+        self.items.append(item)
+
+
+def engineio_socket(ws):
+    s = Socket.__new__(Socket)
+    s.server, s.queue, s.quiz_ws = FakeServer(), FakeQueue(), ws
+    s.upgraded, s.upgrading, s.closing, s.closed, s.last_ping, s.sid = (
+        True, False, False, False, None, "sid")
+    return s
+
+
+def message(text):
+    return eio_packet.Packet(eio_packet.MESSAGE, data=text)
+
+
+def wire(ws):
+    return ws.sock._sock.data
+
+
+def test_a_message_is_written_at_once_and_one_broadcast_packet_is_framed_once():
+    wsfix.apply()
+    a, b = FakeWs(), FakeWs()
+    sa, sb = engineio_socket(a), engineio_socket(b)
+    pkt = message('2["state",{"version":3}]')
+    sa.send(pkt)
+    sb.send(pkt)
+    assert client_reading(wire(a)) == client_reading(wire(b)) == ['42["state",{"version":3}]']
+    assert sa.queue.items == sb.queue.items == []
+    assert pkt.quiz_frame == wire(a)
+
+
+def test_pings_and_packets_behind_a_queue_keep_their_order():
+    wsfix.apply()
+    ws = FakeWs()
+    s = engineio_socket(ws)
+    ping = eio_packet.Packet(eio_packet.PING)
+    s.send(ping)                      # the writer greenlet needs a packet now and then
+    first, second = message("2[\"a\"]"), message("2[\"b\"]")
+    s.send(first)                     # something is waiting: behind it, not ahead
+    assert s.queue.items == [ping, first] and wire(ws) == b""
+    s.queue.items.clear()
+    with ws.quiz_lock:                # another greenlet is writing a frame
+        s.send(second)
+    assert s.queue.items == [second] and wire(ws) == b""
+
+
+def test_a_full_socket_falls_back_to_the_queue_and_a_partial_frame_is_finished_in_order():
+    wsfix.apply()
+    full = FakeWs(room=0)
+    s = engineio_socket(full)
+    pkt = message("2[\"x\"]")
+    s.send(pkt)
+    assert s.queue.items == [pkt] and not full.quiz_lock.locked()
+
+    tight = FakeWs(room=5)
+    s = engineio_socket(tight)
+    big = message("2[\"" + "答" * 300 + "\"]")
+    s.send(big)
+    assert len(wire(tight)) == 5 and tight.quiz_lock.locked()   # the rest is owed
+    later = message("2[\"later\"]")
+    s.send(later)                     # must not cut into the unfinished frame
+    assert s.queue.items == [later]
+    fn, args = s.server.tasks.pop()
+    fn(*args)                         # the background greenlet finishes the frame
+    assert not tight.quiz_lock.locked()
+    assert client_reading(wire(tight)) == ["4" + big.data]
+
+
+def test_a_closed_or_polling_connection_uses_the_queue():
+    wsfix.apply()
+    ws = FakeWs()
+    s = engineio_socket(ws)
+    s.upgraded = False
+    pkt = message("2[\"y\"]")
+    s.send(pkt)
+    assert s.queue.items == [pkt] and wire(ws) == b""
