@@ -93,8 +93,8 @@ def _finish(ws, rest: bytes, lock) -> None:
 def _send(self, pkt):
     """``Socket.send``: write the frame now when that cannot block or reorder, else queue."""
     ws = getattr(self, "quiz_ws", None)
-    if (ws is None or pkt.packet_type != MESSAGE or not self.upgraded or self.upgrading or self.closing or self.closed
-            or not ws.connected or self.queue.qsize()):
+    if (ws is None or pkt.packet_type != MESSAGE or not self.upgraded or self.upgrading
+            or self.closing or self.closed or not ws.connected or self.queue.qsize()):
         return _original_send(self, pkt)
     if not self.check_ping_timeout():
         return None
