@@ -608,21 +608,22 @@ def fingerprint_clash(question, fp: str) -> int | None:
 
 
 def open_source(source, limits, media_limits: MediaLimits = MediaLimits()):
-    """Yield (workbook, its bytes, bundle or None, entry key) for a path or a (name, bytes) pair:
-    one workbook for a sheet file, one per sheet for a zip of sheets + media."""
+    """Yield (workbook, its bytes, bundle or None, entry key) for a path, a (name, bytes) pair
+    or a (name, path) pair: one workbook for a sheet file, one per sheet for a zip of sheets +
+    media."""
     from . import sheets
 
     disk = None
     if isinstance(source, str):
-        size = os.path.getsize(source)
+        source = (os.path.basename(source), source)
+    name, data = source
+    if isinstance(data, (str, os.PathLike)):  # a file on disk (the CLI, a kept upload)
+        size = os.path.getsize(data)
         if size > max(limits.max_bytes, media_limits.max_bundle):
             raise m.FileTooLarge(
                 "too_large", size=m.human_size(size), limit=m.human_size(limits.max_bytes)
             )
-        data, disk = sheets.load(source, max(limits.max_bytes, media_limits.max_bundle))
-        name = os.path.basename(source)
-    else:
-        name, data = source
+        data, disk = sheets.load(os.fspath(data), max(limits.max_bytes, media_limits.max_bundle))
     if not is_bundle(data):  # a workbook on disk is read by calamine from there (sheets.py)
         yield sheets.read_bytes(data, name, limits, disk), data, None, ""
         return

@@ -31,7 +31,7 @@ from .models import Bank, Question
 
 DEFAULT_BANK = "默认题库"
 PREVIEW_ROWS = 300
-INSERT_SLICE = 5000
+INSERT_SLICE = 1000
 
 
 @dataclass
@@ -106,7 +106,7 @@ class ImportReport:
 def read_sources(
     sources, limits: sheets.Limits | None = None, media_limits: media.MediaLimits | None = None
 ):
-    """Parse every source — a path, or a (filename, bytes) pair — into one ParseResult.
+    """Parse every source — a path, or a (filename, bytes or path) pair — into one ParseResult.
 
     A source may be a zip of sheets + media; pictures in a workbook and files named in a media
     column are attached to their questions (``result.media`` collects them, see media.py).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pathlib
 import re
 import secrets
 import shutil
@@ -43,6 +44,13 @@ def lang() -> str:
 
 def _upload_dir(token: str) -> str:
     return os.path.join(current_app.instance_path, "bank_uploads", token)
+
+
+def _spool_ext(name: str) -> str:
+    """The extension a kept upload is stored with: the workbook's own, from our short list, so
+    that calamine may read it from the file (sheets.py); anything else is kept as .bin."""
+    ext = os.path.splitext(name)[1].lower()
+    return ext if ext in (".xlsx", ".xlsm", ".ods") else ".bin"
 
 
 def type_names() -> dict:
@@ -149,11 +157,13 @@ def upload():
                 413,
                 name,
             )
-        with open(os.path.join(folder, f"{i:02d}.bin"), "wb") as fh:
+        kept = os.path.join(folder, f"{i:02d}{_spool_ext(name)}")
+        with open(kept, "wb") as fh:
             fh.write(data)
         with open(os.path.join(folder, f"{i:02d}.name"), "w", encoding="utf-8") as fh:
             fh.write(name)
-        sources.append((name, data))
+        del data
+        sources.append((name, pathlib.Path(kept)))  # calamine reads a workbook from the file
     report = service.import_files(
         sources,
         bank=bank,
@@ -184,11 +194,11 @@ def confirm():
     folder = _upload_dir(token)
     sources = []
     for entry in sorted(os.listdir(folder)):
-        if entry.endswith(".bin"):
-            with open(os.path.join(folder, entry[:-4] + ".name"), encoding="utf-8") as fh:
+        stem, ext = os.path.splitext(entry)
+        if ext != ".name":
+            with open(os.path.join(folder, stem + ".name"), encoding="utf-8") as fh:
                 name = fh.read()
-            with open(os.path.join(folder, entry), "rb") as fh:
-                sources.append((name, fh.read()))
+            sources.append((name, pathlib.Path(folder, entry)))
     bank = (request.form.get("bank") or "").strip() or service.DEFAULT_BANK
     strict = bool(request.form.get("strict"))
     report = service.import_files(

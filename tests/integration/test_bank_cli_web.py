@@ -2,6 +2,7 @@
 
 import io
 import json
+import os
 import pathlib
 import time
 
@@ -84,6 +85,9 @@ def test_upload_report_confirm_edit_delete(organizer_client, app):
     assert resp.status_code == 200 and '<tr class="problem">' in html
     assert 'name="token"' in html
     token = html.split('name="token" value="')[1].split('"')[0]
+    # kept with the workbook's extension: calamine reads it from the file (sheets.py)
+    kept = os.path.join(app.instance_path, "bank_uploads", token)
+    assert sorted(os.listdir(kept)) == ["00.name", "00.xlsx"] and "q.xlsx" in html
     resp = c.post("/bank/confirm", data={"token": token, "bank": "web"})
     assert resp.status_code == 302
     listing = c.get(resp.headers["Location"]).get_data(as_text=True)
