@@ -89,7 +89,13 @@ class ParsedQuestion:
         media: list | None = None,
     ):
         self.type = type
-        self._pack(stem, options, category, explanation, answer)
+        parts = [stem, *options, category or "", explanation or "", *answer]
+        self._n = len(options)
+        try:  # _pack(), inlined: this runs for every row
+            text = _SEP.join(parts)
+        except TypeError:
+            text = ""
+        self._text = text if text.count(_SEP) == len(parts) - 1 else tuple(parts)
         self.points = points
         self.difficulty = difficulty
         self.time_limit = time_limit
@@ -213,7 +219,6 @@ class _RowReader:
     def read(self, number: int, cells: list) -> ParsedQuestion | None:
         """The question in this row; None for a blank row or a row with a problem (recorded)."""
         self.row = number
-        get = self.cols.fields.get
         raw = self._pick(cells + self._pad)
         try:  # a.clean() for a row of text cells: one scan of the row for what needs the table
             plain = not _NEEDS_TABLE("\x00".join(raw))
@@ -236,11 +241,11 @@ class _RowReader:
         options = texts[1 : n + 1]
         if not stem_raw:
             if any(options) or answer_raw:
-                self.problem("missing_stem", get("stem"))
+                self.problem("missing_stem", self._main[0])
             return None
         stem, note = a.split_stem(stem_raw)
         if not stem:
-            self.problem("missing_stem", get("stem"), stem_raw)
+            self.problem("missing_stem", self._main[0], stem_raw)
             return None
         while options and not options[-1]:
             options.pop()
@@ -248,7 +253,7 @@ class _RowReader:
             options = a.strip_option_prefixes(options)
         declared = _parse_type(type_raw) if type_raw else None
         if type_raw and declared is None:
-            self.problem("unknown_type", get("type"), type_raw)
+            self.problem("unknown_type", self._main[-1], type_raw)
             return None
         qtype, answer = self.answer(stem, declared, options, answer_raw)
         if qtype is None:
@@ -426,14 +431,25 @@ def parse_sheet(file: str, sheet: RawSheet, out: ParseResult) -> None:
     problems_before = len(out.problems)
     reader = _RowReader(file, sheet, cols, out)
     append = out.questions.append
+    read = reader.read
+    quick, has_stem = cols.quick, "stem" in cols.fields
     for number, cells in itertools.chain(head[start:], rows):
-        again = _maybe_header(cells, reader.cols)
+        for col in quick:  # a repeated header: a cheap look at its known columns first
+            if col < len(cells):
+                value = cells[col]
+                if type(value) is str and 0 < len(value) <= 24 and _header_key(value) in _STRONG:
+                    again = match_header(cells)
+                    if again:
+                        break
+        else:
+            again = None
         if again:
             reader.use(again)
+            quick, has_stem = again.quick, "stem" in again.fields
             continue
-        if "stem" not in reader.cols.fields:
+        if not has_stem:
             continue
-        question = reader.read(number, cells)
+        question = read(number, cells)
         if question is not None:
             append(question)
     count = len(out.questions) - before
@@ -444,16 +460,6 @@ def parse_sheet(file: str, sheet: RawSheet, out: ParseResult) -> None:
     out.sheets[f"{file} / {sheet.name}"] = count
     if count == 0 and len(out.problems) == problems_before:
         out.skipped.append(SkippedSheet(file, sheet.name, "header_no_rows"))
-
-
-def _maybe_header(cells: list, cols: Columns) -> Columns | None:
-    """A repeated header further down: cheap check on the known columns first, then the full one."""
-    for col in cols.quick:
-        if col < len(cells):
-            value = cells[col]
-            if type(value) is str and 0 < len(value) <= 24 and _header_key(value) in _STRONG:
-                return match_header(cells)
-    return None
 
 
 def _header_names(rows: list[tuple[int, list]]) -> list[str]:

@@ -414,11 +414,13 @@ def _nonblank(
     """Rows holding something; stop after a long blank run (noted in ``sheet.cut_at``); cap."""
     kept = 0
     blank = 0
+    cap = limits.max_rows
     for number, cells in numbered:
-        if cells.count("") + cells.count(None) < len(cells):
+        # any(): a truthy cell settles it at once; a row of "", None, 0, False is counted
+        if any(cells) or cells.count("") + cells.count(None) < len(cells):
             blank = 0
             kept += 1
-            if kept > limits.max_rows:
+            if kept > cap:
                 raise m.TooManyRows(
                     "too_many_rows",
                     sheet=sheet.name,
