@@ -18,8 +18,12 @@ PUBLIC_SETTINGS = ("answer_time", "buzz_window", "values", "per", "allow_pass", 
 PLAYER_SETTINGS = ("per", "allow_pass")
 
 
-def view(state: dict, role: str) -> dict:
-    """A new dict for this role (never sharing mutable parts with the state)."""
+def view(state: dict, role: str, copy: bool = True) -> dict:
+    """A new dict for this role (never sharing mutable parts with the state).
+
+    ``copy=False`` skips the deep copy at the end (for a caller that serializes the view at
+    once, before the state can change): then parts of it may be the state's own lists.
+    """
     if role not in ROLES:
         raise RuleError("bad_command", "role must be host, screen or player", "角色错误")
     host = role == "host"
@@ -52,7 +56,7 @@ def view(state: dict, role: str) -> dict:
         v.update(_host_extras(state))
     elif role == "player":
         v = _sparse(v)
-    return clone(v)
+    return clone(v) if copy else v
 
 
 def _sparse(v: dict) -> dict:

@@ -20,6 +20,9 @@ from quiz.models import Player
 # Seconds between two sends of a role's state (0: every change). QUIZ_COALESCE overrides.
 DEFAULT_INTERVALS = {"screen": 0.05, "host": 0.1, "player": 0.1, "presence": 0.5}
 JOINED_REFRESH_S = 5.0
+# Changes that need no cue of their own: an answer handed in (a hall of them in the all-answer
+# round) shows in the next state's answered_count / the host's answer list.
+SILENT_EVENTS = frozenset({"answer_received", "answer_submitted"})
 
 
 @dataclass
@@ -33,9 +36,13 @@ def room(code: str, role: str) -> str:
     return f"{code}/{role}"
 
 
-def snapshot(rt, role: str) -> dict:
-    """The ``state`` message for ``role``: the engine's view plus the contest code."""
-    view = engine.view(rt.state, role)
+def snapshot(rt, role: str, copy: bool = True) -> dict:
+    """The ``state`` message for ``role``: the engine's view plus the contest code.
+
+    ``copy=False`` when it is sent at once under the contest's lock (encoded before the state
+    can change), which saves a deep copy of the whole view per send.
+    """
+    view = engine.view(rt.state, role, copy=copy)
     view["contest"] = rt.code
     view["version"] = rt.state.get("version", 0)
     return view
@@ -82,9 +89,10 @@ def _send_later(app, rt, th: Throttle, send, wait: float) -> None:
 
 def _state_sender(role: str):
     def send(rt) -> None:
-        with rt.lock:  # a consistent view; emitted outside the lock
-            payload = snapshot(rt, role)
-        socketio.emit("state", payload, to=room(rt.code, role))
+        # Encoded under the lock (a consistent view, shared parts and all): the packet is
+        # built once and written to every socket that can take it at once (quiz/wsfix.py).
+        with rt.lock:
+            socketio.emit("state", snapshot(rt, role, copy=False), to=room(rt.code, role))
 
     return send
 
@@ -98,6 +106,7 @@ def state_changed(rt, events: list[dict], by_host: bool = False) -> None:
     A change the host made reaches the projector and the host console at once (the host acts
     on what the console shows next); bursts from phones are coalesced.
     """
+    events = [e for e in events if e.get("type") not in SILENT_EVENTS]
     if events:
         public = [e for e in events if not e.get("private")]
         socketio.emit("events", {"events": public}, to=room(rt.code, "screen"))

@@ -52,16 +52,21 @@ def load(contest_id: int) -> tuple[dict, int]:
     return state, seq
 
 
+_INSERT_COMMAND = insert(ContestCommand.__table__)
+_INSERT_SNAPSHOT = insert(ContestSnapshot.__table__)
+
+
 def append(contest_id: int, seq: int, command: dict, at_ms: int, state: dict) -> None:
     """Commit command ``seq``; raise Conflict when that number is taken."""
-    # Core inserts: this runs once per buzz or answer, and the ORM's unit of work costs
-    # more than the write itself.
+    # Core inserts of one fixed statement with bound values: this runs once per buzz or
+    # answer, and both the ORM's unit of work and a statement built per call (its cache key
+    # walks the values) cost more than the write itself.
     try:
-        db.session.execute(insert(ContestCommand.__table__).values(
-            contest_id=contest_id, seq=seq, at_ms=at_ms, command=command))
+        db.session.execute(_INSERT_COMMAND, {"contest_id": contest_id, "seq": seq,
+                                             "at_ms": at_ms, "command": command})
         if seq % SNAPSHOT_EVERY == 0:
-            db.session.execute(insert(ContestSnapshot.__table__).values(
-                contest_id=contest_id, seq=seq, state=json.dumps(state)))
+            db.session.execute(_INSERT_SNAPSHOT, {"contest_id": contest_id, "seq": seq,
+                                                  "state": json.dumps(state)})
         db.session.commit()
     except IntegrityError as exc:
         db.session.rollback()
