@@ -85,7 +85,9 @@ def split_stem(stem: str) -> tuple[str, str]:
     """(stem without its '12、' numbering and '【出题：…】' note, the note)."""
     first = stem[:1]
     if first.isdecimal() or first in "（(第":  # \d is a decimal digit; the regex is the slow part
-        stem = _NUMBERING.sub("", stem, count=1)
+        numbering = _NUMBERING.match(stem)  # anchored: match(), not a sub() that scans the stem
+        if numbering:
+            stem = stem[numbering.end() :]
     note = ""
     match = _ATTRIBUTION.search(stem) if "【" in stem else None
     if match:
@@ -106,8 +108,9 @@ _OPTION_PREFIX = re.compile(r"^[(（]?([A-Ha-h])[)）]?\s*[.．、:：)）]\s*|^
 
 
 _PREFIX_MARKS = set(".．、:：)）")
-# an option with a mark after its first character, or starting with a parenthesis
-_PREFIX_HINT = re.compile(r"(?:^|\x00)(?:.[.．、:：)）]|[(（].)", re.S)
+# a mark or parenthesis anywhere in the options: else none of them can carry a prefix (a plain
+# character class, scanned ~4x faster than a pattern for 'a mark after the first character')
+_PREFIX_HINT = re.compile(r"[.．、:：)）(（]")
 
 
 def strip_option_prefixes(options: list[str]) -> list[str]:
