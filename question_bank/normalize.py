@@ -366,19 +366,18 @@ class _RowReader:
         """(points, time_limit, difficulty, category, explanation); None after a problem.
 
         ``labels``: the row's difficulty, category, explanation and hint, already clean."""
-        get = self.cols.fields.get
         points, time_limit = self.sheet_points, None
         width = len(cells)
         for col, is_points in self._numbers:  # the points and time limit columns present
             value = cells[col] if col < width else ""
             if type(value) is float and value.is_integer() and 0 <= value <= 1_000_000:
-                value, raw = int(value), ""  # the common case, without a round trip via text
+                value = int(value)  # the common case, without a round trip via text
             else:
                 raw = self.cell(cells, col, flag_dates=False)
                 value = a.whole_number(raw) if raw else None
-            if isinstance(value, str):
-                self.problem(value, col, raw)
-                return None
+                if isinstance(value, str):
+                    self.problem(value, col, raw)
+                    return None
             if not is_points:
                 time_limit = value
             elif value is not None:
@@ -393,10 +392,11 @@ class _RowReader:
                 else self.cell(cells, col, flag_dates=False)
                 for col in self._labels
             ]
+            get = self.cols.fields.get
             explanation = self.cell(cells, get("explanation")) or self.cell(cells, get("hint"))
         level = _difficulty(level_raw) if level_raw else None
         if level_raw and level is None:
-            self.warn("unknown_difficulty", get("difficulty"), level_raw)
+            self.warn("unknown_difficulty", self._labels[0], level_raw)
         return points, time_limit, level, category, explanation
 
 
@@ -434,8 +434,9 @@ def parse_sheet(file: str, sheet: RawSheet, out: ParseResult) -> None:
     read = reader.read
     quick, has_stem = cols.quick, "stem" in cols.fields
     for number, cells in itertools.chain(head[start:], rows):
+        width = len(cells)
         for col in quick:  # a repeated header: a cheap look at its known columns first
-            if col < len(cells):
+            if col < width:
                 value = cells[col]
                 if type(value) is str and 0 < len(value) <= 24 and _header_key(value) in _STRONG:
                     again = match_header(cells)
