@@ -1,4 +1,5 @@
-"""Two changes to how frames leave the server under gevent (applied by ``python app.py``).
+"""Three changes to how websocket frames leave and enter the server under gevent (applied by
+``python app.py``).
 
 1. Whole frames. ``simple_websocket.ws.Base.send`` writes a frame with ``socket.send``, which
    may send only part of it when the socket's buffer is full; the rest is silently dropped and
@@ -20,9 +21,15 @@
    Only messages go direct: pings still go through the queue, because Engine.IO's writer
    greenlet gives up (and closes the connection) when its queue stays empty for
    ping_interval + ping_timeout seconds.
+
+3. Messages handled where they are read. simple-websocket reads a connection in one greenlet
+   and Engine.IO handles its messages in another, woken after the reader; see ``_deliver``.
 """
+import functools
 import threading
 
+from engineio import exceptions
+from engineio import packet as eio_packet
 from engineio.packet import MESSAGE
 from engineio.socket import Socket
 from simple_websocket.ws import Base, ConnectionClosed, Message, TextMessage
@@ -59,16 +66,67 @@ def text_frame(payload: bytes) -> bytes:
     return head + payload
 
 
+class _Inbox(list):
+    """simple-websocket's list of received messages, which hands a message to Engine.IO in
+    the reader greenlet itself when nothing is waiting before it (see ``_deliver``)."""
+
+    deliver = None
+
+    def append(self, data):
+        if self.deliver is not None and not self:
+            outcome = self.deliver(data)
+            if outcome is _DONE:
+                return
+            if outcome is _CLOSE:
+                data = None  # Engine.IO's loop reads None as a closed connection
+        list.append(self, data)
+
+
+_DONE, _BUFFER, _CLOSE = object(), object(), object()
+
+
+def _deliver(eio_socket, data):
+    """Handle one received message now, in the greenlet that read it.
+
+    Engine.IO's own loop waits in another greenlet for the reader to wake it. When a hall of
+    phones buzzes at once, every reader runs before the first of those loops does, so the
+    first buzz was handled (and its frame to the projector written) only after all the
+    others had been read. Handled here, the first buzz read is the first handled. Until the
+    websocket is the connection's transport, and for a message over the size cap, the loop
+    gets the message as before (it refuses an oversized one by closing the connection).
+    """
+    if not eio_socket.upgraded or eio_socket.upgrading or eio_socket.closed:
+        return _BUFFER
+    if data and len(data) > eio_socket.server.max_http_buffer_size:
+        return _BUFFER
+    try:
+        eio_socket.receive(eio_packet.Packet(encoded_packet=data))
+    except exceptions.UnknownPacketError:  # pragma: no cover - as Engine.IO's loop does
+        pass
+    except exceptions.SocketIsClosedError:
+        return _CLOSE
+    except Exception:
+        eio_socket.server.logger.exception("Unknown receive error")
+        return _CLOSE
+    return _DONE
+
+
 def _websocket_handler(self, ws):
-    """Engine.IO's handler, with the simple-websocket connection kept for direct writes."""
+    """Engine.IO's handler, with the simple-websocket connection kept for direct writes and
+    its messages handled in the reader greenlet."""
     inner = getattr(ws, "ws", None)
     if inner is not None and hasattr(getattr(inner, "sock", None), "_sock"):  # gevent socket
         inner.quiz_lock = threading.Lock()
         self.quiz_ws = inner
+        inbox = _Inbox(inner.input_buffer)
+        inbox.deliver = functools.partial(_deliver, self)
+        inner.input_buffer = inbox
     try:
         return _original_handler(self, ws)
     finally:
         self.quiz_ws = None
+        if inner is not None and isinstance(inner.input_buffer, _Inbox):
+            inner.input_buffer.deliver = None
 
 
 def _frame_of(pkt) -> bytes | None:
