@@ -200,3 +200,58 @@ def test_a_closed_or_polling_connection_uses_the_queue():
     pkt = message("2[\"y\"]")
     s.send(pkt)
     assert s.queue.items == [pkt] and wire(ws) == b""
+
+
+# --- messages handled in the reader greenlet -------------------------------------------------
+
+class ReceivingSocket:
+    """An Engine.IO socket that records what it was handed."""
+
+    def __init__(self, fail=None):
+        self.upgraded, self.upgrading, self.closed = True, False, False
+        self.server = type("S", (), {"max_http_buffer_size": 100,
+                                     "logger": logging.getLogger("fake-engineio")})()
+        self.got, self.fail = [], fail
+
+    def receive(self, pkt):
+        if self.fail:
+            raise self.fail
+        self.got.append((pkt.packet_type, pkt.data))
+
+
+def inbox_for(sock):
+    import functools
+
+    inbox = wsfix._Inbox()
+    inbox.deliver = functools.partial(wsfix._deliver, sock)
+    return inbox
+
+
+def test_a_message_is_handled_as_it_is_read_unless_others_wait_before_it():
+    sock = ReceivingSocket()
+    inbox = inbox_for(sock)
+    inbox.append('42["buzz",{"question":7}]')
+    assert sock.got == [(eio_packet.MESSAGE, '2["buzz",{"question":7}]')] and inbox == []
+    list.append(inbox, "4first")          # Engine.IO's loop has not taken this one yet...
+    sock.got.clear()
+    inbox.append("4second")               # ...so the next waits behind it, in order
+    assert sock.got == [] and inbox == ["4first", "4second"]
+
+
+def test_before_the_upgrade_and_over_the_cap_the_loop_gets_the_message():
+    sock = ReceivingSocket()
+    sock.upgrading = True
+    inbox = inbox_for(sock)
+    inbox.append("2probe")
+    assert inbox == ["2probe"] and sock.got == []
+    sock, big = ReceivingSocket(), "4" + "x" * 200
+    inbox = inbox_for(sock)
+    inbox.append(big)                     # the loop refuses it by closing the connection
+    assert inbox == [big] and sock.got == []
+
+
+def test_a_failing_message_closes_the_connection_through_the_loop():
+    sock = ReceivingSocket(fail=RuntimeError("boom"))
+    inbox = inbox_for(sock)
+    inbox.append("4oops")
+    assert inbox == [None]                # Engine.IO's loop reads None as closed
