@@ -22,9 +22,10 @@ app = create_app()
 
 
 def main() -> None:
-    from quiz.startup import prepare, print_banner
+    from quiz.startup import prepare, print_banner, tune_gc
 
     prepare(app)
+    tune_gc()
     host, port = app.config["HOST"], app.config["PORT"]
     print_banner(app)
     sys.stdout.flush()
