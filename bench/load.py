@@ -267,11 +267,16 @@ def storm(fleet: Fleet, pid: int, n: int, host_auth: dict, spread: float = 1.0) 
 
 def run_size(n: int, args, workdir: str) -> dict:
     row: dict = {"n": n}
-    fleet = Fleet(args.workers)
+    fleet = Fleet(args.workers, stage_nice=args.stage_nice)
     server = OurServer(args.mode, workdir, extra_env=dict(e.split("=", 1) for e in args.env))
     try:
         info = server.start(bench_contest(buzz_questions=args.questions, storm=True))
         code, pid = info["code"], server.pid
+        if args.server_nice:
+            try:
+                os.setpriority(os.PRIO_PROCESS, pid, args.server_nice)
+            except OSError as exc:
+                print(f"  N={n}: --server-nice not applied: {exc}", flush=True)
         fleet.stage("connect", host="127.0.0.1", port=server.port, specs=[
             {"auth": {"contest": code, "role": "host", "key": info["host_key"]}},
             {"auth": {"contest": code, "role": "screen"}}])
@@ -424,6 +429,12 @@ def main(argv=None) -> int:
     ap.add_argument("--nice", type=int, default=0,
                     help="run the bench and its servers at this niceness (negative needs root;"
                          " for a machine shared with other work)")
+    ap.add_argument("--stage-nice", type=int, default=0,
+                    help="niceness of the process holding the host and projector connections "
+                         "(e.g. -10 as root: they are other machines in a hall)")
+    ap.add_argument("--server-nice", type=int, default=0,
+                    help="niceness of our server process (e.g. -10 as root: in a hall it has "
+                         "the laptop to itself, here it shares the cores with the clients)")
     ap.add_argument("--py-spy", metavar="DIR",
                     help="record py-spy profiles of the server per phase into DIR")
     args = ap.parse_args(argv)

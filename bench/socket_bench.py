@@ -400,19 +400,30 @@ class Worker:
         return {}
 
 
-def _worker_main(pipe, index):
+def _worker_main(pipe, index, nice=0):
+    if nice:
+        try:
+            os.nice(nice)
+        except OSError:  # a negative value needs root: run at the default priority
+            pass
     Worker(pipe, index).run()
 
 
 class Fleet:
-    """Client processes: ``stage`` (the host and the projector) plus ``n`` phone workers."""
+    """Client processes: ``stage`` (the host and the projector) plus ``n`` phone workers.
 
-    def __init__(self, workers: int):
+    ``stage_nice``: the stage process's niceness. In a hall the projector and the host console
+    are other machines; here they share the cores with the phone processes, and a negative
+    value keeps the scheduler's wait out of what they measure.
+    """
+
+    def __init__(self, workers: int, stage_nice: int = 0):
         ctx = mp.get_context("fork")
         self.procs, self.pipes = [], []
         for i in range(workers + 1):
             here, there = ctx.Pipe()
-            p = ctx.Process(target=_worker_main, args=(there, i), daemon=True)
+            p = ctx.Process(target=_worker_main, args=(there, i, stage_nice if i == 0 else 0),
+                            daemon=True)
             p.start()
             self.procs.append(p)
             self.pipes.append(here)
