@@ -1,8 +1,10 @@
 """Connections against the real server (gevent, frames written directly): a quiet connection
 stays up across many heartbeats, and a burst of changes reaches every client in order."""
+import json
 import time
 
 import pytest
+import websocket
 
 from tests.helpers import contest_spec, question
 from tests.integration.live_clients import Client, close_all, join
@@ -51,3 +53,40 @@ def test_quiet_clients_stay_connected_and_hear_every_change_in_order(server, tmp
         assert len(seen) == len(set(seen)) and set(versions) <= set(seen)
     finally:
         close_all(clients)
+
+
+def test_a_phone_that_stops_answering_pings_is_dropped_and_the_projector_sees_it(server, tmp_path):
+    made = server.create_contest(contest_spec(teams=("红队", "蓝队"), rounds=[{
+        "kind": "buzz", "title": "抢答题", "questions": [question(stem="抢答 1")]}]), tmp_path)
+    server.start()
+    screen = Client(server.url, {"contest": made["code"], "role": "screen"})
+    presence = []
+    screen.sio.on("presence", presence.append)
+    silent = None
+    try:
+        team = screen.wait_version(0)["teams"][0]["id"]
+        phone = join(server.url, made["code"], team, "沉默")
+        token = phone.token
+        phone.close()
+        # a raw client that signs in as that phone, then never answers a ping
+        silent = websocket.create_connection(
+            server.url.replace("http", "ws") + "/socket.io/?EIO=4&transport=websocket",
+            timeout=10)
+        assert silent.recv().startswith("0{")
+        silent.send("40" + json.dumps({"contest": made["code"], "role": "player",
+                                       "token": token}))
+        end = time.monotonic() + 10
+        while time.monotonic() < end and not (
+                presence and presence[-1]["teams"][str(team)]["connected"] == 1):
+            time.sleep(0.05)
+        assert presence[-1]["teams"][str(team)]["connected"] == 1
+        # pings every second, dropped after one more without a pong
+        end = time.monotonic() + 10
+        while time.monotonic() < end and presence[-1]["teams"][str(team)]["connected"] != 0:
+            time.sleep(0.05)
+        assert presence[-1]["teams"][str(team)]["connected"] == 0
+        assert screen.sio.connected                      # the projector answers its pings
+    finally:
+        if silent is not None:
+            silent.close()
+        close_all([screen])
