@@ -178,8 +178,9 @@ def acked(event: str, limited: bool = False, bare: bool = False):
 
 def _run(info: dict, command: dict) -> dict:
     rt, events = runtime.execute(info["code"], command)
+    version = rt.state.get("version")  # this command's, before publishing can yield
     runtime.publish_safely(rt, events)
-    return {"ok": True, "version": rt.state.get("version")}
+    return {"ok": True, "version": version}
 
 
 def _player_actor(info: dict) -> dict:

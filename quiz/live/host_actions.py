@@ -29,10 +29,11 @@ def handle(info: dict, payload: dict) -> dict:
     if action == "start_tiebreak" and "question" not in command:
         drawn = command["question"] = contests.draw_tiebreak_question(rt)
     rt, events = runtime.execute(info["code"], command)
+    version = rt.state.get("version")  # this command's, before anything below can yield
     if drawn is not None:  # only a question the rules took counts as used
         contests.record_use(rt.contest_id, drawn)
     runtime.publish_safely(rt, events, by_host=True)
-    return {"ok": True, "version": rt.state.get("version")}
+    return {"ok": True, "version": version}
 
 
 def _remove_player(rt, payload: dict) -> dict:

@@ -111,8 +111,11 @@ def state_changed(rt, events: list[dict], by_host: bool = False) -> None:
         public = [e for e in events if not e.get("private")]
         socketio.emit("events", {"events": public}, to=room(rt.code, "screen"))
         socketio.emit("events", {"events": events}, to=room(rt.code, "host"))
+    # The first buzz of a question reaches the projector and the host at once, whatever
+    # was sent to them in the interval before it.
+    urgent = by_host or any(e.get("type") == "buzz" and e.get("first") for e in events)
     for role in ("screen", "host", "player"):
-        _coalesced(rt, role, _SENDERS[role], now_please=by_host and role != "player")
+        _coalesced(rt, role, _SENDERS[role], now_please=urgent and role != "player")
 
 
 def _joined_counts(rt) -> dict[int, int]:
