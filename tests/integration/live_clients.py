@@ -59,6 +59,12 @@ class Client:
             pass
 
 
+def host_and_screen(url, made):
+    """The host console and a projector of the contest `made` (as ServerProcess made it)."""
+    host = Client(url, {"contest": made["code"], "role": "host", "key": made["host_key"]})
+    return host, Client(url, {"contest": made["code"], "role": "screen"})
+
+
 def join(url, code, team, name):
     """A phone that joined `team`; returns the client with .token, .player, .team set."""
     phone = Client(url, {"contest": code, "role": "player"})

@@ -7,7 +7,7 @@ import pytest
 import websocket
 
 from tests.helpers import contest_spec, question
-from tests.integration.live_clients import Client, close_all, join
+from tests.integration.live_clients import Client, close_all, host_and_screen, join
 from tests.serverproc import ServerProcess
 
 
@@ -27,9 +27,7 @@ def test_quiet_clients_stay_connected_and_hear_every_change_in_order(server, tmp
     server.start()
     clients = []
     try:
-        host = Client(server.url, {"contest": made["code"], "role": "host",
-                                   "key": made["host_key"]})
-        screen = Client(server.url, {"contest": made["code"], "role": "screen"})
+        host, screen = host_and_screen(server.url, made)
         clients += [host, screen]
         start = host.wait_version(0)["teams"]
         teams = [t["id"] for t in start]

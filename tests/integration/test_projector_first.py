@@ -3,7 +3,7 @@ interval (a change the host made just before opened it)."""
 import pytest
 
 from tests.helpers import contest_spec, question
-from tests.integration.live_clients import Client, close_all, join
+from tests.integration.live_clients import close_all, host_and_screen, join
 from tests.serverproc import ServerProcess
 
 
@@ -23,9 +23,7 @@ def test_the_first_buzz_is_not_held_back_by_the_projectors_interval(server, tmp_
     server.start()
     clients = []
     try:
-        host = Client(server.url, {"contest": made["code"], "role": "host",
-                                   "key": made["host_key"]})
-        screen = Client(server.url, {"contest": made["code"], "role": "screen"})
+        host, screen = host_and_screen(server.url, made)
         clients += [host, screen]
         teams = [t["id"] for t in host.wait_version(0)["teams"]]
         red, blue = (join(server.url, made["code"], teams[0], "甲"),
