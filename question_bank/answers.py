@@ -55,20 +55,63 @@ def fingerprint(stem: str, options: list[str] | tuple[str, ...], points: int | N
     """Identity of a question: its normalized stem, options and point value.
 
     Points are part of it because a risk round draws by value: the same stem at 10 and at 20
-    points is two cards (real banks do this, one sheet per value).
+    points is two cards (real banks do this, one sheet per value). By definition, the BLAKE2b
+    (16 bytes) of ``"".join(NFKC(stem + "\\0" + options… + "\\0" + points).casefold().split())``
+    in UTF-8; ``fingerprints()`` computes the same for many questions at once.
     """
-    joined = "\x00".join([stem, *options, str(points or "")])
-    if not unicodedata.is_normalized("NFKC", joined):  # the quick check is far cheaper
+    return _hash(_key(fingerprint_text(stem, options, points)))
+
+
+def fingerprint_text(stem: str, options: list[str] | tuple[str, ...], points: int | None) -> str:
+    """What a fingerprint is taken of, before normalizing: the texts joined with U+0000."""
+    return "\x00".join([stem, *options, str(points or "")])
+
+
+def _hash(key: str) -> str:
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _nfkc(text: str) -> str:
+    """NFKC, without ``unicodedata.normalize`` in the common case."""
+    if not unicodedata.is_normalized("NFKC", text):  # the quick check is far cheaper
         # Chinese stems fail the quick check mostly for full-width punctuation （ ）：; swapping
         # those for their NFKC forms (exactly their compatibility decompositions) is ~4x cheaper
         # than normalize() and gives the same result, which normalize() then only confirms
         for wide, narrow in _COMMON_WIDE:
-            if wide in joined:
-                joined = joined.replace(wide, narrow)
-        if not unicodedata.is_normalized("NFKC", joined):
-            joined = unicodedata.normalize("NFKC", joined)
-    key = "".join(joined.casefold().split())
-    return hashlib.blake2b(key.encode("utf-8"), digest_size=16).hexdigest()
+            if wide in text:
+                text = text.replace(wide, narrow)
+        if not unicodedata.is_normalized("NFKC", text):
+            text = unicodedata.normalize("NFKC", text)
+    return text
+
+
+def _key(joined: str) -> str:
+    return "".join(_nfkc(joined).casefold().split())
+
+
+_ROW = "\x01"  # between the texts of two questions in fingerprints()
+
+
+def fingerprints(texts: list[str]) -> list[str]:
+    """``fingerprint()`` of many questions, from their ``fingerprint_text()``s, in one go.
+
+    The texts are joined with U+0001 and normalized, case-folded and stripped of white space
+    as one string, then split again: one C call per step instead of one per question (the
+    calls, not the characters, are the cost for texts this short). It gives the same keys
+    because U+0000 and U+0001 are starters that decompose to nothing else, compose with
+    nothing and block composition and reordering across them (so NFKC of the joined string is
+    the joined NFKCs, even when a text starts with a combining mark), ``casefold()`` maps each
+    character on its own, and neither is white space. A text holding U+0001 itself is hashed
+    on its own.
+    """
+    if not texts:
+        return []
+    joined = _ROW.join(texts)
+    if joined.count(_ROW) != len(texts) - 1:
+        return [_hash(_key(t)) for t in texts]
+    keys = "".join(_nfkc(joined).casefold().split()).encode("utf-8").split(b"\x01")
+    blake2b = hashlib.blake2b
+    return [blake2b(k, digest_size=16).hexdigest() for k in keys]
 
 
 # --------------------------------------------------------------------------- question text
@@ -94,6 +137,36 @@ def split_stem(stem: str) -> tuple[str, str]:
         note = f"{match.group(1)}：{match.group(2).strip()}"
         stem = stem[: match.start()]
     return stem.strip(), note
+
+
+# the numbering at the start of any of the stems joined after one U+0000 each (split_stems)
+_NUMBERING_AFTER_SEP = re.compile("\x00" + _NUMBERING.pattern.removeprefix("^"))
+
+
+def split_stems(stems: list[str]) -> tuple[list[str], list[str] | None]:
+    """``split_stem()`` of many stems at once: (stems, their notes, or None when none has one).
+
+    The numbering is removed from all of them by one ``sub()`` over the stems joined with
+    U+0000 (each after one, so the pattern is anchored there; nothing in it matches U+0000, so
+    it stays within one stem); only stems holding '【' are looked at one by one for a note.
+    """
+    joined = "\x00" + "\x00".join(stems)
+    if joined.count("\x00") != len(stems):  # a stem holding U+0000 itself
+        pairs = [split_stem(s) for s in stems]
+        notes = [note for _, note in pairs]
+        return [stem for stem, _ in pairs], notes if any(notes) else None
+    if _NUMBERING_AFTER_SEP.search(joined):
+        joined = _NUMBERING_AFTER_SEP.sub("\x00", joined)
+    out = joined[1:].split("\x00")
+    if "【" not in joined:
+        return list(map(str.strip, out)), None
+    notes = [""] * len(out)
+    for i, stem in enumerate(out):
+        match = _ATTRIBUTION.search(stem) if "【" in stem else None
+        if match:
+            notes[i] = f"{match.group(1)}：{match.group(2).strip()}"
+            out[i] = stem[: match.start()]
+    return list(map(str.strip, out)), notes if any(notes) else None
 
 
 def has_blank(stem: str) -> bool:

@@ -152,6 +152,7 @@ class ParsedQuestion:
 # the fields, in the constructor's order (for ==, repr)
 ParsedQuestion._FIELDS = tuple(inspect.signature(ParsedQuestion.__init__).parameters)[1:]
 
+
 @dataclass
 class ParseResult:
     questions: list[ParsedQuestion] = field(default_factory=list)
@@ -189,6 +190,227 @@ class _RowReader:
         self._pick = operator.itemgetter(*(-1 if c is None else c for c in text_cols))
         self._pad = [""] * (max((c for c in text_cols if c is not None), default=0) + 2)
         self._n_options = len(cols.options)
+
+    def read_block(self, block: list[tuple[int, list]]) -> None:
+        """The questions of these rows, in order, into ``out``; a repeated header switches the
+        columns from its row on.
+
+        The cells are taken column by column (``_read_run``): cleaning, the stems' numbering,
+        the type, difficulty and number columns and the fingerprints cost one C call per
+        column or per distinct value instead of one per cell. A row that is anything but
+        plain (a problem, a warning, a cell that is not text) is read again on its own by
+        ``read()``, which is the definition: the result is the same either way.
+        """
+        numbers, rows = zip(*block, strict=True)
+        start, end = 0, len(block)
+        while start < end:
+            stop, again = self._next_header(rows, start)
+            if "stem" in self.cols.fields and stop > start:
+                self._read_run(numbers[start:stop], rows[start:stop])
+            if again is None:
+                return
+            self.use(again)
+            start = stop + 1
+
+    def _next_header(self, rows: tuple, start: int) -> tuple[int, Columns | None]:
+        """(index of the next row from ``start`` that repeats a header, its columns), or
+        (len(rows), None). A cheap look at the distinct values of its known columns first."""
+        end = len(rows)
+        hits = []
+        try:
+            for col in self.cols.quick:
+                try:
+                    values = set(map(operator.itemgetter(col), rows[start:] if start else rows))
+                except IndexError:  # a short row
+                    values = {cells[col] for cells in rows[start:] if col < len(cells)}
+                found = {
+                    v
+                    for v in values
+                    if type(v) is str and 0 < len(v) <= 24 and _header_key(v) in _STRONG
+                }
+                if found:
+                    hits.append((col, found))
+        except TypeError:  # an unhashable cell (not from a sheet): look at every row
+            hits = [(col, None) for col in self.cols.quick]
+        if not hits:
+            return end, None
+        for i in range(start, end):
+            cells = rows[i]
+            width = len(cells)
+            for col, found in hits:
+                if col < width:
+                    value = cells[col]
+                    if (
+                        (value in found)
+                        if found is not None
+                        else (
+                            type(value) is str
+                            and 0 < len(value) <= 24
+                            and _header_key(value) in _STRONG
+                        )
+                    ):
+                        again = match_header(cells)
+                        if again:
+                            return i, again
+        return end, None
+
+    def _read_run(self, numbers: tuple, rows: tuple) -> None:
+        """Rows of a block, none of them a header, with the current columns."""
+        append = self.out.questions.append
+        cols = self.cols
+        get = cols.fields.get
+        text_cols = (*self._main, *self._labels, get("explanation"), get("hint"))
+        used = [c for c in text_cols if c is not None] + [c for c, _ in self._numbers]
+        if cols.media:  # file names for question_bank/media.py: one by one
+            for number, cells in zip(numbers, rows, strict=True):
+                question = self.read(number, cells)
+                if question is not None:
+                    append(question)
+            return
+        width = max(used) + 1
+        if min(map(len, rows)) < width:  # a short row reads "" past its end, as in read()
+            rows_read = [c if len(c) >= width else [*c, *[""] * (width - len(c))] for c in rows]
+        else:
+            rows_read = rows
+        columns = list(zip(*rows_read, strict=False))  # up to the narrowest row's width
+        count = len(rows)
+        slow: set[int] = set()  # rows read one by one
+        texts: list[list[str] | None] = []
+        for col in text_cols:
+            if col is None:
+                texts.append(None)
+                continue
+            values = columns[col]
+            try:
+                joined = "\x00".join(values)
+            except TypeError:  # a number, a date, an empty cell: that row goes through read()
+                slow.update(i for i, v in enumerate(values) if type(v) is not str)
+                values = [v if type(v) is str else "" for v in values]
+                joined = "\x00".join(values)
+            if _NEEDS_TABLE(joined):  # a.clean(), cell by cell, where a cell needs it
+                values = [(v.translate(_TABLE) if _NEEDS_TABLE(v) else v).strip() for v in values]
+            else:
+                values = list(map(str.strip, values))
+            texts.append(values)
+        n = self._n_options
+        stems, notes = a.split_stems(texts[0])
+        options_of = zip(*texts[1 : n + 1], strict=True) if n else [()] * count
+        blank, none = [""] * count, [None] * count  # an absent column (only read)
+        answers = texts[n + 1] or blank
+        declared = self._mapped(texts[n + 2], _type_of, slow) if texts[n + 2] else none
+        levels = self._mapped(texts[n + 3], _level_of, slow) if texts[n + 3] else none
+        categories = texts[n + 4] or blank
+        explanations, hints = texts[n + 5], texts[n + 6]
+        if explanations is None:
+            explanations = hints or blank
+        elif hints is not None:
+            explanations = [e or h for e, h in zip(explanations, hints, strict=True)]
+        points = times = none
+        for col, is_points in self._numbers:
+            values = columns[col]
+            if is_points:
+                points = self._mapped(values, _number_of, slow)
+            else:
+                times = self._mapped(values, _number_of, slow)
+        # prefixes ('A.', '(B)') are looked for only when a mark is in the options of the run
+        prefixes = n > 1 and any(_PREFIX_HINT("\x00".join(t)) for t in texts[1 : n + 1])
+        sheet_points = self.sheet_points
+        file, sheet = self.file, self.sheet.name
+        infer, choice_answer, letters = self.infer, a.choice_answer, a.LETTERS
+        made: list[ParsedQuestion] = []
+        keys: list[str] = []
+
+        def one(i: int) -> None:  # the row on its own, by the definition
+            question = self.read(numbers[i], rows[i])
+            if question is not None:
+                append(question)
+
+        i = -1
+        for stem, options, raw, qtype, value, time_limit, level, category, explanation in zip(
+            stems,
+            options_of,
+            answers,
+            declared,
+            points,
+            times,
+            levels,
+            categories,
+            explanations,
+            strict=True,
+        ):
+            i += 1
+            if not stem or i in slow:
+                one(i)
+                continue
+            options = list(options)
+            while options and not options[-1]:
+                options.pop()
+            if prefixes and len(options) > 1:
+                options = a.strip_option_prefixes(options)
+            qtype = qtype or infer(stem, options, raw)
+            if qtype == "true_false":
+                truth = _truth(raw) if raw else None
+                if truth is None:
+                    one(i)
+                    continue
+                answer = ["true" if truth else "false"]
+                options = []
+            elif qtype in ("single", "multiple", "choice"):
+                picks = (
+                    choice_answer(raw, options)
+                    if raw and 2 <= len(options) <= a.MAX_OPTIONS and "" not in options
+                    else "no"
+                )
+                if type(picks) is str or (qtype == "single" and len(picks) > 1):
+                    one(i)
+                    continue
+                if qtype == "choice":
+                    qtype = "single" if len(picks) == 1 else "multiple"
+                answer = [letters[p] for p in picks]
+            else:
+                answer = a.text_answers(raw) if raw else [o for o in options if o]
+                if qtype == "fill_blank" and not answer:
+                    one(i)
+                    continue
+                options = []
+            if value is None:
+                value = sheet_points
+            if notes and notes[i]:
+                note = notes[i]
+                explanation = f"{explanation}\n{note}" if explanation else note
+            question = ParsedQuestion(
+                qtype,
+                stem,
+                options,
+                answer,
+                value,
+                level,
+                category or None,
+                explanation or None,
+                time_limit,
+                file,
+                sheet,
+                numbers[i],
+            )
+            append(question)
+            made.append(question)
+            keys.append("\x00".join([stem, *options, str(value or "")]))
+        for question, fingerprint in zip(made, a.fingerprints(keys), strict=True):
+            question.fingerprint = fingerprint
+
+    @staticmethod
+    def _mapped(values, convert, slow: set[int]) -> list:
+        """``convert`` of each value, once per distinct value; the rows where it gives
+        ``_SLOW`` (a problem or a warning to record) are added to ``slow``."""
+        if set(map(type, values)) <= {str, float}:  # a str never equals a float
+            table = {v: convert(v) for v in set(values)}
+            out = list(map(table.__getitem__, values))
+            if _SLOW in table.values():
+                slow.update(i for i, v in enumerate(out) if v is _SLOW)
+            return out
+        out = [convert(v) for v in values]
+        slow.update(i for i, v in enumerate(out) if v is _SLOW)
+        return out
 
     def cell(self, cells: list, col: int | None, flag_dates: bool = True) -> str:
         if col is None or col >= len(cells):
@@ -406,6 +628,40 @@ _TABLE = a._TABLE
 
 _difficulty = functools.lru_cache(maxsize=256)(a.difficulty)
 _parse_type = functools.lru_cache(maxsize=256)(a.parse_type)
+_truth = a.truth
+_PREFIX_HINT = a._PREFIX_HINT.search
+BLOCK_ROWS = 1000  # rows read column by column at once (_RowReader.read_block)
+_SLOW = object()  # a value that read() must look at on its own (a problem or a warning)
+
+
+def _type_of(text: str):
+    """The declared type of a clean type cell; _SLOW for an unknown one (a problem)."""
+    if not text:
+        return None
+    declared = _parse_type(text)
+    return _SLOW if declared is None else declared
+
+
+def _level_of(text: str):
+    """The difficulty of a clean difficulty cell; _SLOW for an unknown one (a warning)."""
+    if not text:
+        return None
+    level = _difficulty(text)
+    return _SLOW if level is None else level
+
+
+def _number_of(value):
+    """A points or time-limit cell as extras() reads it, when that needs no format, problem
+    or warning; else _SLOW."""
+    if type(value) is float:
+        return int(value) if value.is_integer() and 0 <= value <= 1_000_000 else _SLOW
+    if type(value) is str:
+        text = a.clean(value)
+        if not text:
+            return None
+        number = a.whole_number(text)
+        return _SLOW if isinstance(number, str) else number
+    return _SLOW
 
 
 def parse_sheet(file: str, sheet: RawSheet, out: ParseResult) -> None:
@@ -430,29 +686,9 @@ def parse_sheet(file: str, sheet: RawSheet, out: ParseResult) -> None:
     before = len(out.questions)
     problems_before = len(out.problems)
     reader = _RowReader(file, sheet, cols, out)
-    append = out.questions.append
-    read = reader.read
-    quick, has_stem = cols.quick, "stem" in cols.fields
-    for number, cells in itertools.chain(head[start:], rows):
-        width = len(cells)
-        for col in quick:  # a repeated header: a cheap look at its known columns first
-            if col < width:
-                value = cells[col]
-                if type(value) is str and 0 < len(value) <= 24 and _header_key(value) in _STRONG:
-                    again = match_header(cells)
-                    if again:
-                        break
-        else:
-            again = None
-        if again:
-            reader.use(again)
-            quick, has_stem = again.quick, "stem" in again.fields
-            continue
-        if not has_stem:
-            continue
-        question = read(number, cells)
-        if question is not None:
-            append(question)
+    rest = itertools.chain(head[start:], rows)
+    while block := list(itertools.islice(rest, BLOCK_ROWS)):
+        reader.read_block(block)
     count = len(out.questions) - before
     if "stem" not in cols.fields and count == 0:
         found = ", ".join(_header_names(head))
