@@ -276,6 +276,7 @@ class _RowReader:
         count = len(rows)
         slow: set[int] = set()  # rows read one by one
         texts: list[list[str] | None] = []
+        packed = True  # no text of the run holds _SEP (ParsedQuestion's separator)
         for col in text_cols:
             if col is None:
                 texts.append(None)
@@ -291,10 +292,12 @@ class _RowReader:
                 values = [(v.translate(_TABLE) if _NEEDS_TABLE(v) else v).strip() for v in values]
             else:
                 values = list(map(str.strip, values))
+            if _SEP in joined:
+                packed = False
             texts.append(values)
         n = self._n_options
         stems, notes = a.split_stems(texts[0])
-        options_of = zip(*texts[1 : n + 1], strict=True) if n else [()] * count
+        options_of = map(list, zip(*texts[1 : n + 1], strict=True)) if n else ([] for _ in rows)
         blank, none = [""] * count, [None] * count  # an absent column (only read)
         answers = texts[n + 1] or blank
         declared = self._mapped(texts[n + 2], _type_of, slow) if texts[n + 2] else none
@@ -316,7 +319,7 @@ class _RowReader:
         prefixes = n > 1 and any(_PREFIX_HINT("\x00".join(t)) for t in texts[1 : n + 1])
         sheet_points = self.sheet_points
         file, sheet = self.file, self.sheet.name
-        infer, choice_answer, letters = self.infer, a.choice_answer, a.LETTERS
+        infer, choice_answer, letter_picks = self.infer, a.choice_answer, a._letter_picks
         made: list[ParsedQuestion] = []
         keys: list[str] = []
 
@@ -342,7 +345,6 @@ class _RowReader:
             if not stem or i in slow:
                 one(i)
                 continue
-            options = list(options)
             while options and not options[-1]:
                 options.pop()
             if prefixes and len(options) > 1:
@@ -356,17 +358,23 @@ class _RowReader:
                 answer = ["true" if truth else "false"]
                 options = []
             elif qtype in ("single", "multiple", "choice"):
-                picks = (
-                    choice_answer(raw, options)
-                    if raw and 2 <= len(options) <= a.MAX_OPTIONS and "" not in options
-                    else "no"
-                )
-                if type(picks) is str or (qtype == "single" and len(picks) > 1):
+                if not raw or not 2 <= len(options) <= a.MAX_OPTIONS or "" in options:
+                    one(i)
+                    continue
+                # letters ('ABD', 'A、B'): what choice_answer() gives them, from a cache
+                picks = letter_picks(raw)
+                if picks is None or picks[-1] >= len(options):
+                    picks = choice_answer(raw, options)
+                    if type(picks) is str:
+                        one(i)
+                        continue
+                    picks = tuple(picks)
+                if qtype == "single" and len(picks) > 1:
                     one(i)
                     continue
                 if qtype == "choice":
                     qtype = "single" if len(picks) == 1 else "multiple"
-                answer = [letters[p] for p in picks]
+                answer = _LETTER_LISTS.get(picks) or _letters(picks)
             else:
                 answer = a.text_answers(raw) if raw else [o for o in options if o]
                 if qtype == "fill_blank" and not answer:
@@ -378,20 +386,22 @@ class _RowReader:
             if notes and notes[i]:
                 note = notes[i]
                 explanation = f"{explanation}\n{note}" if explanation else note
-            question = ParsedQuestion(
-                qtype,
-                stem,
-                options,
-                answer,
-                value,
-                level,
-                category or None,
-                explanation or None,
-                time_limit,
-                file,
-                sheet,
-                numbers[i],
-            )
+            # ParsedQuestion(...), with its texts packed here (see there)
+            text = _SEP.join([stem, *options, category, explanation, *answer])
+            if not packed or qtype in _TEXT_ANSWERS:  # a text may hold _SEP: then a tuple
+                if text.count(_SEP) != len(options) + len(answer) + 2:
+                    text = (stem, *options, category, explanation, *answer)
+            question = _new(ParsedQuestion)
+            question.type = qtype
+            question._text = text
+            question._n = len(options)
+            question.points = value
+            question.difficulty = level
+            question.time_limit = time_limit
+            question.file = file
+            question.sheet = sheet
+            question.row = numbers[i]
+            question.media_ref = question.media = None
             append(question)
             made.append(question)
             keys.append("\x00".join([stem, *options, str(value or "")]))
@@ -632,6 +642,17 @@ _truth = a.truth
 _PREFIX_HINT = a._PREFIX_HINT.search
 BLOCK_ROWS = 1000  # rows read column by column at once (_RowReader.read_block)
 _SLOW = object()  # a value that read() must look at on its own (a problem or a warning)
+_new = object.__new__
+_TEXT_ANSWERS = {
+    "fill_blank",
+    "open",
+}  # answers from text_answers(): a list literal's may hold _SEP
+_LETTER_LISTS: dict[tuple[int, ...], list[str]] = {}  # option indexes -> answer letters (shared)
+
+
+def _letters(picks: tuple[int, ...]) -> list[str]:
+    letters = _LETTER_LISTS[picks] = [a.LETTERS[i] for i in picks]
+    return letters
 
 
 def _type_of(text: str):

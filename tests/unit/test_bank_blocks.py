@@ -184,13 +184,14 @@ ANSWERS = {
     "判断": ["对", "错", "√", "×", "T", "F", "true", "是", "正确。", "x?", "B"],
     "": ["A", "AB", "对", "北京", "", "['x', 'y']", "[]"],
 }
+LITERAL = "['a\\x1fb', 'c']"  # a list literal whose answer holds U+001F (the packing separator)
 ODD = [None, 1.0, 12.5, 3, True, dt.date(2020, 5, 6), dt.datetime(2021, 1, 2, 3, 4), 1e16]
 NUMBERS = [10.0, 20.0, "", "10", "30分", " ２０ ", "abc", 1.5, -1.0, 2e6, 1e16, 5, True, None]
 NUMBERS += [dt.date(2024, 1, 2), "2分钟", float("nan")]
 
 
 def text(rng, most=4, least=0):
-    words = "".join(rng.choice(WORDS) for _ in range(rng.randint(least, most)))
+    words = "".join(rng.choice(rng.words) for _ in range(rng.randint(least, most)))
     if rng.random() < 0.2:
         words = rng.choice(SPACES) + words
     if rng.random() < 0.2:
@@ -214,7 +215,7 @@ def make_row(rng, header, odd):
                 else stem
             )
         elif h in ("答案", "正确答案", "answer"):
-            row.append(rng.choice(ANSWERS.get(kind, ["北京|Beijing", "x", ""])))
+            row.append(rng.choice(ANSWERS.get(kind, ["北京|Beijing", "x", "", LITERAL])))
         elif h in ("分值", "时限", "points", "时间"):
             row.append(rng.choice(NUMBERS) if rng.random() < odd * 5 else rng.choice([10.0, ""]))
         elif h == "难度":
@@ -234,6 +235,7 @@ def make_row(rng, header, odd):
 
 def make_sheet(seed):
     rng = random.Random(seed)
+    rng.words = WORDS if seed % 4 else [w for w in WORDS if w != "\x1f"]
     odd = [0.0, 0.003, 0.03][seed % 3]
     header = rng.choice(HEADERS[:5] if seed % 4 else [h for h in HEADERS if "图片" not in h])
     rows = [["说明"], header] if rng.random() < 0.5 else [header]
