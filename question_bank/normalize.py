@@ -21,6 +21,7 @@ import gc
 import inspect
 import itertools
 import operator
+import re
 from dataclasses import dataclass, field
 
 from . import answers as a
@@ -259,8 +260,12 @@ class _RowReader:
         append = self.out.questions.append
         cols = self.cols
         get = cols.fields.get
-        text_cols = (*self._main, *self._labels, get("explanation"), get("hint"))
-        used = [c for c in text_cols if c is not None] + [c for c, _ in self._numbers]
+        n = self._n_options
+        type_col, (level_col, category_col) = self._main[-1], self._labels
+        # the texts used as they are: stem, options, answer, category, explanation, hint
+        text_cols = (*self._main[: n + 2], category_col, get("explanation"), get("hint"))
+        used = [c for c in (*text_cols, type_col, level_col) if c is not None]
+        used += [c for c, _ in self._numbers]
         if cols.media:  # file names for question_bank/media.py: one by one
             for number, cells in zip(numbers, rows, strict=True):
                 question = self.read(number, cells)
@@ -277,7 +282,8 @@ class _RowReader:
         slow: set[int] = set()  # rows read one by one
         texts: list[list[str] | None] = []
         packed = True  # no text of the run holds _SEP (ParsedQuestion's separator)
-        for col in text_cols:
+        prefixes = False  # a mark for an option prefix ('A.', '(B)') in the options of the run
+        for k, col in enumerate(text_cols):
             if col is None:
                 texts.append(None)
                 continue
@@ -288,22 +294,31 @@ class _RowReader:
                 slow.update(i for i, v in enumerate(values) if type(v) is not str)
                 values = [v if type(v) is str else "" for v in values]
                 joined = "\x00".join(values)
-            if _NEEDS_TABLE(joined):  # a.clean(), cell by cell, where a cell needs it
+            if 0 < k <= n:  # an option: one scan for both (cleaning leaves the marks alone)
+                needs_table = _TABLE_OR_MARK(joined) is not None
+                if needs_table and _PREFIX_HINT(joined):
+                    prefixes = n > 1
+                    needs_table = _NEEDS_TABLE(joined) is not None
+                elif needs_table:
+                    needs_table = _NEEDS_TABLE(joined) is not None
+            else:
+                needs_table = _NEEDS_TABLE(joined) is not None
+            if needs_table:  # a.clean(), cell by cell, where a cell needs it
                 values = [(v.translate(_TABLE) if _NEEDS_TABLE(v) else v).strip() for v in values]
             else:
                 values = list(map(str.strip, values))
             if _SEP in joined:
                 packed = False
             texts.append(values)
-        n = self._n_options
         stems, notes = a.split_stems(texts[0])
         options_of = map(list, zip(*texts[1 : n + 1], strict=True)) if n else ([] for _ in rows)
         blank, none = [""] * count, [None] * count  # an absent column (only read)
         answers = texts[n + 1] or blank
-        declared = self._mapped(texts[n + 2], _type_of, slow) if texts[n + 2] else none
-        levels = self._mapped(texts[n + 3], _level_of, slow) if texts[n + 3] else none
-        categories = texts[n + 4] or blank
-        explanations, hints = texts[n + 5], texts[n + 6]
+        # type and difficulty: cleaned and read once per distinct cell
+        declared = none if type_col is None else self._mapped(columns[type_col], _type_of, slow)
+        levels = none if level_col is None else self._mapped(columns[level_col], _level_of, slow)
+        categories = texts[n + 2] or blank
+        explanations, hints = texts[n + 3], texts[n + 4]
         if explanations is None:
             explanations = hints or blank
         elif hints is not None:
@@ -315,8 +330,6 @@ class _RowReader:
                 points = self._mapped(values, _number_of, slow)
             else:
                 times = self._mapped(values, _number_of, slow)
-        # prefixes ('A.', '(B)') are looked for only when a mark is in the options of the run
-        prefixes = n > 1 and any(_PREFIX_HINT("\x00".join(t)) for t in texts[1 : n + 1])
         sheet_points = self.sheet_points
         file, sheet = self.file, self.sheet.name
         infer, choice_answer, letter_picks = self.infer, a.choice_answer, a._letter_picks
@@ -640,6 +653,10 @@ _difficulty = functools.lru_cache(maxsize=256)(a.difficulty)
 _parse_type = functools.lru_cache(maxsize=256)(a.parse_type)
 _truth = a.truth
 _PREFIX_HINT = a._PREFIX_HINT.search
+# what _NEEDS_TABLE or _PREFIX_HINT looks for, in one scan (for the options)
+_TABLE_OR_MARK = re.compile(
+    a._NEEDS_TABLE.pattern[:-1] + a._PREFIX_HINT.pattern[1:-1].replace("]", "\\]") + "]"
+).search
 BLOCK_ROWS = 1000  # rows read column by column at once (_RowReader.read_block)
 _SLOW = object()  # a value that read() must look at on its own (a problem or a warning)
 _new = object.__new__
@@ -655,16 +672,24 @@ def _letters(picks: tuple[int, ...]) -> list[str]:
     return letters
 
 
-def _type_of(text: str):
-    """The declared type of a clean type cell; _SLOW for an unknown one (a problem)."""
+def _type_of(value):
+    """The declared type of a type cell; _SLOW for an unknown one (a problem) or anything but
+    text (read() says what)."""
+    if type(value) is not str:
+        return _SLOW
+    text = a.clean(value)
     if not text:
         return None
     declared = _parse_type(text)
     return _SLOW if declared is None else declared
 
 
-def _level_of(text: str):
-    """The difficulty of a clean difficulty cell; _SLOW for an unknown one (a warning)."""
+def _level_of(value):
+    """The difficulty of a difficulty cell; _SLOW for an unknown one (a warning) or anything
+    but text."""
+    if type(value) is not str:
+        return _SLOW
+    text = a.clean(value)
     if not text:
         return None
     level = _difficulty(text)
