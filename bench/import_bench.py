@@ -5,6 +5,8 @@ read-only), our parse + normalize, and the end-to-end import into SQLite; plus p
     .venv/bin/python bench/import_bench.py 10000      # just one size
     .venv/bin/python bench/import_bench.py --repeat 5 # best of 5 runs (default 3)
     .venv/bin/python bench/import_bench.py --kinds calamine,parse  # some measurements only
+    .venv/bin/python bench/import_bench.py --interleave 6  # the parse/floor ratio only:
+        # calamine and our parse alternating in 6 + 6 fresh processes, best CPU time of each
 
 Generated sheets are cached in bench/out/ (12 columns of Chinese text, mixed types).
 Each run is a fresh subprocess; the time shown is the best run's (wall clock, and its CPU time:
@@ -242,6 +244,34 @@ def main(sizes: list[int], repeat: int, kinds=KINDS) -> None:
         )
 
 
+def interleave(sizes: list[int], repeat: int) -> None:
+    """Our parse against the floor only, in fresh processes taking turns (calamine, parse,
+    calamine, ...), so that a disturbance on a busy machine falls on both alike; the ratio of
+    the best CPU times, with every run's CPU time."""
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {_load()}")
+    print(f"calamine and our parse alternating, {repeat} fresh processes each")
+    for n in sizes:
+        path = generate(n)
+        runs: dict[str, list[dict]] = {"calamine": [], "parse": []}
+        for _ in range(repeat):
+            for kind, done in runs.items():
+                done.append(run(kind, path))
+        print(f"\n{n:,} questions, {os.path.getsize(path) // 1024:,} KB .xlsx")
+        best_cpu = {}
+        for kind, done in runs.items():
+            cpus = sorted(r["cpu"] for r in done)
+            best_cpu[kind] = cpus[0]
+            wall = min(r["seconds"] for r in done)
+            every = ", ".join(f"{c:.3f}" for c in cpus)
+            print(
+                f"  {LABELS[kind]:<45} best cpu {cpus[0]:6.3f} s (wall {wall:6.3f} s); all: {every}"
+            )
+        print(
+            f"  our parse runs at {best_cpu['calamine'] / best_cpu['parse']:.0%} of bare "
+            f"calamine's speed (best CPU times); {_load()}"
+        )
+
+
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--measure":
         print(json.dumps(measure(sys.argv[2], sys.argv[3])))
@@ -252,6 +282,12 @@ if __name__ == "__main__":
             at = args.index("--repeat")
             repeat = int(args[at + 1])
             del args[at : at + 2]
+        if "--interleave" in args:  # e.g. --interleave 6
+            at = args.index("--interleave")
+            count = int(args[at + 1])
+            del args[at : at + 2]
+            interleave([int(a) for a in args] or [10_000, 100_000], count)
+            sys.exit()
         kinds = KINDS
         if "--kinds" in args:  # e.g. --kinds calamine,parse
             at = args.index("--kinds")
