@@ -290,9 +290,15 @@ class _RowReader:
             values = columns[col]
             try:
                 joined = "\x00".join(values)
-            except TypeError:  # a number, a date, an empty cell: that row goes through read()
-                slow.update(i for i, v in enumerate(values) if type(v) is not str)
-                values = [v if type(v) is str else "" for v in values]
+            except TypeError:  # a cell that is not text: shown as text, or left to read()
+                values = list(values)
+                for i, value in enumerate(values):
+                    if type(value) is not str:
+                        text = self._shown(value, numbers[i], col)
+                        if text is None:
+                            slow.add(i)
+                            text = ""
+                        values[i] = text
                 joined = "\x00".join(values)
             if 0 < k <= n:  # an option: one scan for both (cleaning leaves the marks alone)
                 needs_table = _TABLE_OR_MARK(joined) is not None
@@ -420,6 +426,19 @@ class _RowReader:
             keys.append("\x00".join([stem, *options, str(value or "")]))
         for question, fingerprint in zip(made, a.fingerprints(keys), strict=True):
             question.fingerprint = fingerprint
+
+    def _shown(self, value, row: int, col: int) -> str | None:
+        """A cell that is not text as cell() shows it, when that needs no number format and
+        gives no warning (no date, no 16-digit number); else None (read() says what)."""
+        kind = type(value)
+        if kind is float or kind is int:
+            if kind is float and not abs(value) < 1e15:
+                return None  # a long_number warning (or NaN, infinity)
+            if (row, col + self.sheet.col_offset) in self.sheet.formats:
+                return None  # a number format, a date's among them
+        elif value is not None and kind is not bool:
+            return None  # a date or a time
+        return cell_text(value)[0]
 
     @staticmethod
     def _mapped(values, convert, slow: set[int]) -> list:

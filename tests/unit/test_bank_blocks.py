@@ -185,7 +185,8 @@ ANSWERS = {
     "": ["A", "AB", "对", "北京", "", "['x', 'y']", "[]"],
 }
 LITERAL = "['a\\x1fb', 'c']"  # a list literal whose answer holds U+001F (the packing separator)
-ODD = [None, 1.0, 12.5, 3, True, dt.date(2020, 5, 6), dt.datetime(2021, 1, 2, 3, 4), 1e16]
+ODD = [None, 1.0, 12.5, 3, True, False, 0.0, -2.5, 1e16, float("nan"), 10**16]
+ODD += [dt.date(2020, 5, 6), dt.datetime(2021, 1, 2, 3, 4), dt.time(8, 30)]
 NUMBERS = [10.0, 20.0, "", "10", "30分", " ２０ ", "abc", 1.5, -1.0, 2e6, 1e16, 5, True, None]
 NUMBERS += [dt.date(2024, 1, 2), "2分钟", float("nan")]
 
@@ -248,16 +249,23 @@ def make_sheet(seed):
             rows.append(list(header))
         else:
             rows.append(make_row(rng, header, odd))
-    return [(i, r) for i, r in enumerate(rows, 1) if any(c not in ("", None) for c in r)]
+    numbered = [(i, r) for i, r in enumerate(rows, 1) if any(c not in ("", None) for c in r)]
+    formats = {}  # (row, column) -> number format, for some cells holding numbers
+    if seed % 5 == 0:
+        for number, cells in numbered:
+            for col, value in enumerate(cells):
+                if type(value) in (float, int) and rng.random() < 0.3:
+                    formats[number, col + seed % 2] = rng.choice(["0.00", "0%", "yyyy/m/d"])
+    return numbered, formats
 
 
 @pytest.mark.parametrize("seed", range(24))
 def test_blocks_read_as_rows_one_by_one(seed, monkeypatch):
-    rows = make_sheet(seed)
+    rows, formats = make_sheet(seed)
     name = ["Sheet1", "10分", "题库"][seed % 3]
 
     def parse():
-        book = Workbook("t.xlsx", "xlsx", [RawSheet(name, list(rows), seed % 2, {})])
+        book = Workbook("t.xlsx", "xlsx", [RawSheet(name, list(rows), seed % 2, formats)])
         out = normalize.parse_workbook(book)
         return (
             [repr(q) for q in out.questions],
