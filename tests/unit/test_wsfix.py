@@ -255,3 +255,40 @@ def test_a_failing_message_closes_the_connection_through_the_loop():
     inbox = inbox_for(sock)
     inbox.append("4oops")
     assert inbox == [None]                # Engine.IO's loop reads None as closed
+
+
+# --- no Nagle ---------------------------------------------------------------------------------
+
+def test_a_websocket_sends_each_frame_at_once_without_waiting_for_the_clients_ack():
+    """Nagle's algorithm held the projector's second frame (the state after the events cue)
+    until the client's delayed ACK: 40-50 ms late in one buzz of three to ten."""
+    import socket
+
+    from engineio.socket import Socket as EioSocket
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    client = socket.create_connection(listener.getsockname())
+    server_side, _ = listener.accept()
+    seen = {}
+
+    class GeventSocket:  # what simple-websocket holds under gevent: a wrapper with _sock
+        def __init__(self, raw):
+            self._sock = raw
+
+        def setsockopt(self, *args):
+            self._sock.setsockopt(*args)
+
+    inner = type("Inner", (), {})()
+    inner.sock, inner.input_buffer = GeventSocket(server_side), []
+    outer = type("Outer", (), {"ws": inner})()
+    original = wsfix._original_handler
+    try:
+        wsfix._original_handler = lambda self, ws: seen.update(
+            nodelay=server_side.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+        assert server_side.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 0
+        wsfix._websocket_handler(EioSocket.__new__(EioSocket), outer)
+    finally:
+        wsfix._original_handler = original
+        for s in (client, server_side, listener):
+            s.close()
+    assert seen["nodelay"] != 0
