@@ -4,6 +4,7 @@ The database is the source of truth; ``Runtime.state`` is a cache of it. Every c
 that changes the state is committed (``store.append``) before its ack, and a failed
 commit drops the cache so the next command starts from what the database holds.
 """
+import json
 import logging
 import threading
 import time
@@ -37,6 +38,7 @@ class Runtime:
     throttles: dict = field(default_factory=dict)  # publish: per-role coalescing
     joined: dict | None = None  # publish: phones joined per team (cached)
     joined_at: float = 0.0
+    snapshot_seq: int = 0  # the last command a stored snapshot covers (as far as we know)
 
     def reload(self) -> None:
         self.state, self.seq = store.load(self.contest_id)
@@ -78,7 +80,8 @@ def get(code: str) -> Runtime | None:
                 db.session.rollback()
                 return None
             state, seq = store.load(contest.id)
-            rt = Runtime(contest_id=contest.id, code=code, state=state, seq=seq)
+            rt = Runtime(contest_id=contest.id, code=code, state=state, seq=seq,
+                         snapshot_seq=seq)
             runtimes[code] = rt
     return rt
 
@@ -106,7 +109,7 @@ def _commit(rt: Runtime, command: dict, at: int) -> list[dict]:
     if rt.state.get("version") == before:
         return events
     try:
-        store.append(rt.contest_id, rt.seq + 1, command, at, rt.state)
+        store.append(rt.contest_id, rt.seq + 1, command, at)
     except BaseException:
         # Conflict or a failed write: the cache may hold an uncommitted change.
         rt.reload()
@@ -149,6 +152,21 @@ def execute(code: str, command: dict) -> tuple[Runtime, list[dict]]:
         else:
             raise Refused("busy", "The contest is busy; try again.", "比赛繁忙，请重试。")
     return rt, events
+
+
+def snapshot_if_due(rt: Runtime) -> bool:
+    """Store the state when SNAPSHOT_EVERY commands have passed since the last snapshot.
+
+    Called by the timer loop, never on a command's path (see quiz/live/store.py). The state
+    is encoded under the lock, so it is exactly the state after command ``rt.seq``.
+    """
+    with rt.lock:
+        if rt.seq - rt.snapshot_seq < store.SNAPSHOT_EVERY:
+            return False
+        seq, text = rt.seq, json.dumps(rt.state)
+    store.save_snapshot(rt.contest_id, seq, text)
+    rt.snapshot_seq = max(rt.snapshot_seq, seq)
+    return True
 
 
 def tick(rt: Runtime) -> list[dict] | None:

@@ -1,7 +1,8 @@
 """Deadlines: one scheduler task per app applies expiry when a contest's deadline passes.
 
 Clients count down locally from the server deadline; this task only makes sure the state
-moves on (time up, buzzers open by themselves) even when no command arrives.
+moves on (time up, buzzers open by themselves) even when no command arrives. It also
+stores the periodic snapshots of each contest's state, off the command path.
 """
 import logging
 
@@ -27,12 +28,25 @@ def run_due() -> int:
     return moved
 
 
+def save_snapshots() -> int:
+    """Store a snapshot of every loaded contest that is due one; returns how many."""
+    saved = 0
+    for rt in runtime.loaded():
+        try:
+            saved += runtime.snapshot_if_due(rt)
+        except Exception:  # a snapshot only shortens a reload: the next pass tries again
+            log.exception("snapshot of contest %s", rt.code)
+            runtime.rollback_session()
+    return saved
+
+
 def _loop(app) -> None:
     while True:
         socketio.sleep(POLL_S)
         try:
             with app.app_context():
                 run_due()
+                save_snapshots()
         except Exception:  # pragma: no cover - the timer must outlive any one failure
             log.exception("timer loop")
 
