@@ -240,9 +240,11 @@ def make_sheet(seed):
     odd = [0.0, 0.003, 0.03][seed % 3]
     header = rng.choice(HEADERS[:5] if seed % 4 else [h for h in HEADERS if "图片" not in h])
     rows = [["说明"], header] if rng.random() < 0.5 else [header]
-    size = rng.choice([3, 40, 999, 1000, 1001, 2003])
+    block = normalize.BLOCK_ROWS
+    size = rng.choice([3, 40, block - 1, block, block + 1, 4 * block + 3])
     # repeated headers, also on a block's first and last rows
-    repeats = {rng.randrange(size) for _ in range(rng.randint(0, 3))} | {999, 1000, 1999}
+    repeats = {rng.randrange(size) for _ in range(rng.randint(0, 3))}
+    repeats |= {block - 2, block - 1, block, 2 * block - 1, 3 * block}
     for i in range(size):
         if i in repeats and rng.random() < 0.5:
             header = rng.choice(HEADERS)
