@@ -229,11 +229,7 @@ class _RowReader:
                     values = set(map(operator.itemgetter(col), rows[start:] if start else rows))
                 except IndexError:  # a short row
                     values = {cells[col] for cells in rows[start:] if col < len(cells)}
-                found = {
-                    v
-                    for v in values
-                    if type(v) is str and 0 < len(v) <= 24 and _header_key(v) in _STRONG
-                }
+                found = {v for v in values if _may_be_header(v)}
                 if found:
                     hits.append((col, found))
         except TypeError:  # an unhashable cell (not from a sheet): look at every row
@@ -246,15 +242,7 @@ class _RowReader:
             for col, found in hits:
                 if col < width:
                     value = cells[col]
-                    if (
-                        (value in found)
-                        if found is not None
-                        else (
-                            type(value) is str
-                            and 0 < len(value) <= 24
-                            and _header_key(value) in _STRONG
-                        )
-                    ):
+                    if (value in found) if found is not None else _may_be_header(value):
                         again = match_header(cells)
                         if again:
                             return i, again
@@ -684,10 +672,8 @@ _TABLE_OR_MARK = re.compile(
 BLOCK_ROWS = 250  # rows read column by column at once (_RowReader.read_block); see there
 _SLOW = object()  # a value that read() must look at on its own (a problem or a warning)
 _new = object.__new__
-_TEXT_ANSWERS = {
-    "fill_blank",
-    "open",
-}  # answers from text_answers(): a list literal's may hold _SEP
+# types whose answers come from text_answers(): a list literal's may hold _SEP
+_TEXT_ANSWERS = frozenset({"fill_blank", "open"})
 _LETTER_LISTS: dict[tuple[int, ...], list[str]] = {}  # option indexes -> answer letters (shared)
 
 
@@ -696,28 +682,26 @@ def _letters(picks: tuple[int, ...]) -> list[str]:
     return letters
 
 
-def _type_of(value):
-    """The declared type of a type cell; _SLOW for an unknown one (a problem) or anything but
-    text (read() says what)."""
+def _may_be_header(value) -> bool:
+    """A cell that may belong to a repeated header row (a cheap look before match_header)."""
+    return type(value) is str and 0 < len(value) <= 24 and _header_key(value) in _STRONG
+
+
+def _label_of(read, value):
+    """A type or difficulty cell as ``read`` (_parse_type, _difficulty) reads it; None for an
+    empty one, _SLOW for an unknown one (a problem or a warning) or anything but text (read()
+    says what)."""
     if type(value) is not str:
         return _SLOW
     text = a.clean(value)
     if not text:
         return None
-    declared = _parse_type(text)
-    return _SLOW if declared is None else declared
+    label = read(text)
+    return _SLOW if label is None else label
 
 
-def _level_of(value):
-    """The difficulty of a difficulty cell; _SLOW for an unknown one (a warning) or anything
-    but text."""
-    if type(value) is not str:
-        return _SLOW
-    text = a.clean(value)
-    if not text:
-        return None
-    level = _difficulty(text)
-    return _SLOW if level is None else level
+_type_of = functools.partial(_label_of, _parse_type)
+_level_of = functools.partial(_label_of, _difficulty)
 
 
 def _number_of(value):
