@@ -28,6 +28,7 @@ import os
 import re
 import shutil
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -40,6 +41,7 @@ from tests.helpers import contest_spec, question  # noqa: E402
 from tests.serverproc import ServerProcess, free_port  # noqa: E402
 
 VERSION_RE = re.compile(rb'"version":\s*(\d+)')
+SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)     # Linux: receive time of a packet
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PHONES_PER_ADDRESS = 16     # the server allows 20 joins a minute per address: spread sources
 
@@ -68,20 +70,30 @@ def ws_frame(text: str, opcode: int = 1) -> bytes:
     return head + (_mask(data) if n else os.urandom(4))
 
 
-class Conn(asyncio.Protocol):
-    """One Socket.IO client over one websocket: records every ``state`` it receives."""
+class Conn:
+    """One Socket.IO client over one websocket: records every ``state`` it receives.
+
+    It reads with ``recvmsg`` and the kernel's receive timestamp (``SO_TIMESTAMPNS``), so
+    every frame carries two times: when it *arrived* at this client's socket and when this
+    client process *read* it. A phone in a hall has its own CPU and sees a frame when it
+    arrives; here hundreds of phones share one client process and read it later. When one read
+    returns several frames they all get the arrival of the newest one, which is never earlier
+    than their own.
+    """
 
     def __init__(self, host: str, port: int, auth: dict, keep_states: bool = False):
         self.host, self.port, self.auth = host, port, auth
         self.keep_states = keep_states
-        self.transport = None
+        self.sock: socket.socket | None = None
+        self.loop = asyncio.get_event_loop()
+        self.out = bytearray()              # bytes the socket did not take yet
         self.buf = bytearray()
         self.frag = bytearray()
         self.upgraded = False
-        self.connected = asyncio.get_event_loop().create_future()
+        self.connected = self.loop.create_future()
         self.acks: dict[int, asyncio.Future] = {}
         self.next_ack = 0
-        self.states: list[tuple[float, int]] = []     # (receive time, version)
+        self.states: list[tuple[float, int, float]] = []  # (read time, version, arrival time)
         self.state_bytes: list[tuple[float, int, bytes]] = []   # raw, when keep_states
         self.last_state: bytes | None = None
         self.recent: list[bytes] = []       # the last few raw states, newest last
@@ -93,24 +105,89 @@ class Conn(asyncio.Protocol):
         self.player = None
 
     # transport -----------------------------------------------------------------------------
-    def connection_made(self, transport):
-        self.transport = transport
+    async def open(self, source: str) -> None:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            sock.setblocking(False)
+            sock.bind((source, 0))
+            sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            await self.loop.sock_connect(sock, (self.host, self.port))
+        except BaseException:
+            sock.close()
+            raise
+        self.sock = sock
+        self.loop.add_reader(sock.fileno(), self._readable)
         key = base64.b64encode(os.urandom(16)).decode()
-        transport.write((
+        self.write((
             f"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
             f"Host: {self.host}:{self.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
 
+    def write(self, data: bytes) -> None:
+        if self.closed or self.sock is None:
+            return
+        if self.out:
+            self.out += data
+            return
+        try:
+            n = self.sock.send(data)
+        except BlockingIOError:
+            n = 0
+        except OSError as exc:
+            self.connection_lost(exc)
+            return
+        if n < len(data):
+            self.out += data[n:]
+            self.loop.add_writer(self.sock.fileno(), self._writable)
+
+    def _writable(self) -> None:
+        try:
+            n = self.sock.send(self.out)
+        except BlockingIOError:
+            return
+        except OSError as exc:
+            self.connection_lost(exc)
+            return
+        del self.out[:n]
+        if not self.out:
+            self.loop.remove_writer(self.sock.fileno())
+
+    def _readable(self) -> None:
+        try:
+            data, anc, _flags, _addr = self.sock.recvmsg(262144, 64)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError as exc:
+            self.connection_lost(exc)
+            return
+        if not data:
+            self.connection_lost(None)
+            return
+        t = time.time()
+        arrived = t
+        for level, kind, value in anc:
+            if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and len(value) >= 16:
+                sec, nsec = struct.unpack("qq", value[:16])
+                arrived = sec + nsec / 1e9
+        self.data_received(data, t, arrived)
+
     def connection_lost(self, exc):
+        if self.closed:
+            return
         self.closed = True
+        if self.sock is not None:
+            self.loop.remove_reader(self.sock.fileno())
+            if self.out:
+                self.loop.remove_writer(self.sock.fileno())
+            self.sock.close()
         if not self.connected.done():
             self.connected.set_exception(ConnectionError(f"closed: {exc}"))
         for fut in self.acks.values():
             if not fut.done():
                 fut.set_exception(ConnectionError("closed"))
 
-    def data_received(self, data):
-        t = time.time()
+    def data_received(self, data: bytes, t: float, arrived: float) -> None:
         buf = self.buf
         buf += data
         if not self.upgraded:
@@ -120,7 +197,7 @@ class Conn(asyncio.Protocol):
             if b" 101 " not in bytes(buf[:end].split(b"\r\n", 1)[0]):
                 if not self.connected.done():
                     self.connected.set_exception(ConnectionError(bytes(buf[:200]).decode()))
-                self.transport.close()
+                self.connection_lost(None)
                 return
             del buf[:end + 4]
             self.upgraded = True
@@ -141,7 +218,7 @@ class Conn(asyncio.Protocol):
             if n > 64 * 1024 * 1024:        # a corrupted stream: give up on this connection
                 self.corrupt += 1
                 buf.clear()
-                self.transport.close()
+                self.connection_lost(None)
                 return
             if len(buf) < pos + n:
                 return
@@ -149,10 +226,10 @@ class Conn(asyncio.Protocol):
             del buf[:pos + n]
             op = b0 & 0x0F
             if op == 9:
-                self.transport.write(ws_frame(payload.decode("latin-1"), opcode=10))
+                self.write(ws_frame(payload.decode("latin-1"), opcode=10))
                 continue
             if op == 8:
-                self.transport.close()
+                self.connection_lost(None)
                 return
             if op in (1, 2, 0):
                 if not b0 & 0x80:
@@ -161,17 +238,16 @@ class Conn(asyncio.Protocol):
                 if self.frag:
                     payload = bytes(self.frag) + payload
                     self.frag.clear()
-                self.on_eio(payload, t)
+                self.on_eio(payload, t, arrived)
 
     def send_text(self, text: str) -> None:
-        if not self.closed:
-            self.transport.write(ws_frame(text))
+        self.write(ws_frame(text))
 
     # Engine.IO / Socket.IO -----------------------------------------------------------------
-    def on_eio(self, msg: bytes, t: float) -> None:
+    def on_eio(self, msg: bytes, t: float, arrived: float) -> None:
         kind = msg[:1]
         if kind == b"4":
-            self.on_sio(msg, t)
+            self.on_sio(msg, t, arrived)
         elif kind == b"2":
             self.send_text("3")
         elif kind == b"0":
@@ -179,12 +255,12 @@ class Conn(asyncio.Protocol):
         elif kind not in (b"6", b"1"):
             self.corrupt += 1
 
-    def on_sio(self, msg: bytes, t: float) -> None:
+    def on_sio(self, msg: bytes, t: float, arrived: float) -> None:
         kind = msg[1:2]
         if kind == b"2":
             if msg.startswith(b'42["state"'):
                 m = VERSION_RE.search(msg)
-                self.states.append((t, int(m.group(1)) if m else -1))
+                self.states.append((t, int(m.group(1)) if m else -1, arrived))
                 self.last_state = msg
                 self.recent.append(msg)
                 if len(self.recent) > 4:
@@ -204,7 +280,7 @@ class Conn(asyncio.Protocol):
             fut = self.acks.pop(int(msg[2:i]), None)
             if fut is not None and not fut.done():
                 args = json.loads(msg[i:])
-                fut.set_result((t, args[0] if args else None))
+                fut.set_result((t, args[0] if args else None, arrived))
         elif kind == b"0":
             if not self.connected.done():
                 self.connected.set_result(t)
@@ -213,7 +289,8 @@ class Conn(asyncio.Protocol):
                 self.connected.set_exception(ConnectionRefusedError(msg[2:].decode()))
 
     def emit_call(self, event: str, data) -> tuple[float, asyncio.Future]:
-        """Send ``event`` with an ack; returns (send time, future of (ack time, ack))."""
+        """Send ``event`` with an ack; returns (send time, future of (ack read time, ack,
+        ack arrival time))."""
         self.next_ack += 1
         fut = asyncio.get_event_loop().create_future()
         self.acks[self.next_ack] = fut
@@ -223,9 +300,9 @@ class Conn(asyncio.Protocol):
         return t, fut
 
     def close(self) -> None:
-        if self.transport is not None and not self.closed:
-            self.transport.write(ws_frame("", opcode=8))
-            self.transport.close()
+        if self.sock is not None and not self.closed:
+            self.write(ws_frame("", opcode=8))
+        self.connection_lost(None)
 
 
 def state_json(msg: bytes | None) -> dict | None:
@@ -283,7 +360,6 @@ class Worker:
                           keep_states=False, wait_state=True):
         """Open one connection per spec {"auth", "source"}; returns per-connection timings."""
         sem = asyncio.Semaphore(concurrency)
-        loop = self.loop
         deadline = time.monotonic() + timeout
 
         async def one(spec):        # returns the connection too: self.conns keeps spec order
@@ -292,9 +368,7 @@ class Worker:
                 conn = Conn(host, port, spec["auth"], keep_states=keep_states)
                 left = max(0.1, deadline - time.monotonic())
                 try:
-                    await asyncio.wait_for(loop.create_connection(
-                        lambda: conn, host, port, local_addr=(spec.get("source", host), 0)),
-                        left)
+                    await asyncio.wait_for(conn.open(spec.get("source", host)), left)
                     t1 = await asyncio.wait_for(conn.connected,
                                                 max(0.1, deadline - time.monotonic()))
                 except Exception as exc:
@@ -319,8 +393,8 @@ class Worker:
     async def cmd_call(self, conn, event, data, timeout=30.0):
         c = self.conns[conn]
         t0, fut = c.emit_call(event, data)
-        t1, ack = await asyncio.wait_for(fut, timeout)
-        return {"sent": t0, "acked": t1, "ack": ack}
+        t1, ack, arrived = await asyncio.wait_for(fut, timeout)
+        return {"sent": t0, "acked": t1, "ack": ack, "ack_arrived": arrived}
 
     async def cmd_join(self, teams, concurrency=50, timeout=240.0):
         """Every connection joins team teams[i % len(teams)]; returns the ack failures."""
@@ -331,7 +405,7 @@ class Worker:
                 _, fut = c.emit_call("join", {"team": teams[(self.index + i) % len(teams)],
                                               "name": f"p{self.index}-{i}"})
                 try:
-                    _, ack = await asyncio.wait_for(fut, timeout)
+                    _, ack, _ = await asyncio.wait_for(fut, timeout)
                 except Exception as exc:
                     return str(exc) or type(exc).__name__
                 if not ack.get("ok"):
@@ -353,10 +427,11 @@ class Worker:
             await asyncio.sleep(max(0.0, when - time.time()))
             t0, fut = c.emit_call(event, data)
             try:
-                t1, ack = await asyncio.wait_for(fut, timeout)
+                t1, ack, arrived = await asyncio.wait_for(fut, timeout)
             except Exception as exc:
                 return {"team": c.team, "sent": t0, "acked": None, "error": str(exc)}
-            return {"team": c.team, "sent": t0, "acked": t1, "ok": bool(ack.get("ok")),
+            return {"team": c.team, "sent": t0, "acked": t1, "ack_arrived": arrived,
+                    "ok": bool(ack.get("ok")),
                     "error": ack.get("error"), "version": ack.get("version")}
 
         del loop
@@ -400,12 +475,14 @@ class Worker:
         return {}
 
 
-def _worker_main(pipe, index, nice=0):
+def _worker_main(pipe, index, nice=0, idle=False):
     if nice:
         try:
             os.nice(nice)
         except OSError:  # a negative value needs root: run at the default priority
             pass
+    if idle:    # any process may lower its own policy to SCHED_IDLE
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
     Worker(pipe, index).run()
 
 
@@ -415,14 +492,21 @@ class Fleet:
     ``stage_nice``: the stage process's niceness. In a hall the projector and the host console
     are other machines; here they share the cores with the phone processes, and a negative
     value keeps the scheduler's wait out of what they measure.
+
+    ``idle_phones``: the phone processes run under ``SCHED_IDLE``: they get the CPU that the
+    server and the stage process leave free, and a waking server or stage process takes a core
+    from them at once. In a hall the phones are other devices and take none of the laptop's
+    CPU; with the default policy the four phone processes, which all wake at the moment of a
+    buzz, keep the server and the projector's client waiting on the run queue.
     """
 
-    def __init__(self, workers: int, stage_nice: int = 0):
+    def __init__(self, workers: int, stage_nice: int = 0, idle_phones: bool = False):
         ctx = mp.get_context("fork")
         self.procs, self.pipes = [], []
         for i in range(workers + 1):
             here, there = ctx.Pipe()
-            p = ctx.Process(target=_worker_main, args=(there, i, stage_nice if i == 0 else 0),
+            p = ctx.Process(target=_worker_main,
+                            args=(there, i, stage_nice if i == 0 else 0, idle_phones and i > 0),
                             daemon=True)
             p.start()
             self.procs.append(p)
@@ -522,20 +606,26 @@ def rss_mb(pid: int) -> tuple[float, float]:
     return got.get("VmRSS", 0.0), got.get("VmHWM", 0.0)
 
 
-def first_at_least(states: list, version: int, after: float) -> float | None:
-    for t, v in states:
-        if v >= version and t >= after:
-            return t
+def first_at_least(states: list, version: int, after: float,
+                   arrived: bool = False) -> float | None:
+    """When the first state with a version >= ``version`` was read (or, with ``arrived``, when
+    it arrived at the socket), not before ``after``; None when none came."""
+    k = 2 if arrived else 0
+    for st in states:
+        if st[1] >= version and st[k] >= after:
+            return st[k]
     return None
 
 
-def broadcast_latencies(collected: list[dict], sends: list[tuple[float, int]]):
-    """Per phone and command: first state with version >= the command's, minus its send time."""
+def broadcast_latencies(collected: list[dict], sends: list[tuple[float, int]],
+                        arrived: bool = False):
+    """Per phone and command: first state with version >= the command's, minus its send time
+    (read by the client process, or with ``arrived`` arrived at its socket)."""
     lat, missed = [], 0
     for res in collected:
         for states in res["states"]:
             for t0, version in sends:
-                t = first_at_least(states, version, t0)
+                t = first_at_least(states, version, t0, arrived)
                 if t is None:
                     missed += 1
                 else:
