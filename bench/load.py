@@ -20,6 +20,14 @@ over several client processes), and the phones join the teams round-robin. Then:
 * the same N clients on bench/bare_server.py (bare Flask-SocketIO, same async mode) doing one
   broadcast of the same snapshot; our server CPU per broadcast as a ratio to it.
 
+Every latency is printed twice: to the frame's *arrival* at the client's socket (the kernel's
+receive timestamp, ``SO_TIMESTAMPNS``: when a device with its own CPU would have it) and, in the
+``read`` columns, to when the client process read it. The client processes stand in for
+hundreds of phones each and share the two cores with the server, so a frame can wait in the
+socket for them (on this machine until the next scheduler tick: 4, 8, 12 ms ...). ``--phones
+idle`` runs the phone processes under SCHED_IDLE, so they never take a core the server or the
+projector's client wants.
+
     .venv/bin/python bench/load.py                         # N = 100, 500, 1000, 2000
     .venv/bin/python bench/load.py --sizes 100,500 --questions 4
 
@@ -456,11 +464,12 @@ def main(argv=None) -> int:
     ap.add_argument("--server-nice", type=int, default=0,
                     help="niceness of our server process (e.g. -10 as root: in a hall it has "
                          "the laptop to itself, here it shares the cores with the clients)")
-    ap.add_argument("--phones", choices=["idle", "normal"], default="idle",
-                    help="scheduling policy of the phone client processes: idle (SCHED_IDLE, "
-                         "the default: in a hall the phones are other devices and take none "
-                         "of the server's CPU) or normal (they compete with the server and "
-                         "the projector's client for the cores)")
+    ap.add_argument("--phones", choices=["normal", "idle"], default="normal",
+                    help="scheduling policy of the phone client processes: normal (the "
+                         "default: they compete with the server and the projector's client "
+                         "for the cores) or idle (SCHED_IDLE: they get only the CPU the server "
+                         "and the stage process leave, as in a hall, where phones are other "
+                         "devices)")
     ap.add_argument("--py-spy", metavar="DIR",
                     help="record py-spy profiles of the server per phase into DIR")
     args = ap.parse_args(argv)
