@@ -24,9 +24,10 @@ Every latency is printed twice: to the frame's *arrival* at the client's socket 
 receive timestamp, ``SO_TIMESTAMPNS``: when a device with its own CPU would have it) and, in the
 ``read`` columns, to when the client process read it. The client processes stand in for
 hundreds of phones each and share the two cores with the server, so a frame can wait in the
-socket for them (on this machine until the next scheduler tick: 4, 8, 12 ms ...). ``--phones
-idle`` runs the phone processes under SCHED_IDLE, so they never take a core the server or the
-projector's client wants.
+socket for them (on this machine until the next scheduler tick: 4, 8, 12 ms ...). The process
+holding the host console and the projector runs under SCHED_FIFO when it may (``--stage``), so
+it reads each frame as it arrives; ``--phones idle`` runs the phone processes under SCHED_IDLE,
+so they never take a core the server wants.
 
     .venv/bin/python bench/load.py                         # N = 100, 500, 1000, 2000
     .venv/bin/python bench/load.py --sizes 100,500 --questions 4
@@ -281,7 +282,8 @@ def storm(fleet: Fleet, pid: int, n: int, host_auth: dict, spread: float = 1.0) 
 
 def run_size(n: int, args, workdir: str) -> dict:
     row: dict = {"n": n}
-    fleet = Fleet(args.workers, stage_nice=args.stage_nice, idle_phones=args.phones == "idle")
+    fleet = Fleet(args.workers, stage_nice=args.stage_nice, idle_phones=args.phones == "idle",
+                  realtime_stage=args.stage == "realtime")
     server = OurServer(args.mode, workdir, extra_env=dict(e.split("=", 1) for e in args.env))
     try:
         info = server.start(bench_contest(buzz_questions=args.questions, storm=True))
@@ -294,6 +296,7 @@ def run_size(n: int, args, workdir: str) -> dict:
         fleet.stage("connect", host="127.0.0.1", port=server.port, specs=[
             {"auth": {"contest": code, "role": "host", "key": info["host_key"]}},
             {"auth": {"contest": code, "role": "screen"}}])
+        row["stage_policy"] = fleet.stage_policy
         row["rss_idle"] = rss_mb(pid)[0]
         con = connect_phones(fleet, server.port, n, {"contest": code, "role": "player"})
         row["con"] = con
@@ -359,6 +362,8 @@ def report(rows: list[dict], args) -> None:
     print()
     print(f"mode {args.mode}; {args.broadcasts} broadcasts and {args.questions} buzz-in "
           f"questions per N; {args.workers} phone client processes ({args.phones}); "
+          f"host and projector client: "
+          f"{', '.join(sorted({r.get('stage_policy', '?') for r in rows}))}; "
           f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
     print("\nConnect, memory, snapshot size")
     t1 = []
@@ -464,12 +469,17 @@ def main(argv=None) -> int:
     ap.add_argument("--server-nice", type=int, default=0,
                     help="niceness of our server process (e.g. -10 as root: in a hall it has "
                          "the laptop to itself, here it shares the cores with the clients)")
-    ap.add_argument("--phones", choices=["normal", "idle"], default="normal",
-                    help="scheduling policy of the phone client processes: normal (the "
-                         "default: they compete with the server and the projector's client "
-                         "for the cores) or idle (SCHED_IDLE: they get only the CPU the server "
-                         "and the stage process leave, as in a hall, where phones are other "
-                         "devices)")
+    ap.add_argument("--phones", choices=["idle", "normal"], default="idle",
+                    help="scheduling policy of the phone client processes: idle (SCHED_IDLE, "
+                         "the default: they get only the CPU the server and the stage process "
+                         "leave, as in a hall, where phones are other devices) or normal "
+                         "(they compete with the server for the cores and can take a core "
+                         "from it mid-buzz)")
+    ap.add_argument("--stage", choices=["realtime", "normal"], default="realtime",
+                    help="scheduling policy of the process holding the host console and the "
+                         "projector: realtime (SCHED_FIFO when run as root, the default: it "
+                         "reads each frame as it arrives, as a projector on its own machine "
+                         "would) or normal (it waits for the phone processes' time slices)")
     ap.add_argument("--py-spy", metavar="DIR",
                     help="record py-spy profiles of the server per phase into DIR")
     args = ap.parse_args(argv)

@@ -475,7 +475,7 @@ class Worker:
         return {}
 
 
-def _worker_main(pipe, index, nice=0, idle=False):
+def _worker_main(pipe, index, nice=0, idle=False, realtime=False):
     if nice:
         try:
             os.nice(nice)
@@ -483,6 +483,11 @@ def _worker_main(pipe, index, nice=0, idle=False):
             pass
     if idle:    # any process may lower its own policy to SCHED_IDLE
         os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    if realtime:
+        try:
+            os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(10))
+        except OSError:  # needs root (CAP_SYS_NICE): Fleet.stage_policy says which applied
+            pass
     Worker(pipe, index).run()
 
 
@@ -498,19 +503,36 @@ class Fleet:
     from them at once. In a hall the phones are other devices and take none of the laptop's
     CPU; with the default policy the four phone processes, which all wake at the moment of a
     buzz, keep the server and the projector's client waiting on the run queue.
+
+    ``realtime_stage``: the stage process runs under ``SCHED_FIFO`` (root only; otherwise it
+    stays at the normal policy, see ``stage_policy``), so it reads each frame as it arrives,
+    as a projector on its own machine would, instead of waiting for a phone process's time
+    slice to end.
     """
 
-    def __init__(self, workers: int, stage_nice: int = 0, idle_phones: bool = False):
+    def __init__(self, workers: int, stage_nice: int = 0, idle_phones: bool = False,
+                 realtime_stage: bool = False):
         ctx = mp.get_context("fork")
         self.procs, self.pipes = [], []
         for i in range(workers + 1):
             here, there = ctx.Pipe()
             p = ctx.Process(target=_worker_main,
-                            args=(there, i, stage_nice if i == 0 else 0, idle_phones and i > 0),
+                            args=(there, i, stage_nice if i == 0 else 0, idle_phones and i > 0,
+                                  realtime_stage and i == 0),
                             daemon=True)
             p.start()
             self.procs.append(p)
             self.pipes.append(here)
+
+    @property
+    def stage_policy(self) -> str:
+        """The stage process's scheduling policy as it runs ("fifo", "normal", ...)."""
+        try:
+            policy = os.sched_getscheduler(self.procs[0].pid)
+        except OSError:
+            return "?"
+        return {os.SCHED_FIFO: "fifo", os.SCHED_OTHER: "normal", os.SCHED_IDLE: "idle",
+                os.SCHED_BATCH: "batch", os.SCHED_RR: "rr"}.get(policy, str(policy))
 
     @property
     def phone_pipes(self):

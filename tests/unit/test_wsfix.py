@@ -120,6 +120,10 @@ class FakeQueue:
     def __init__(self):
         self.items = []
 
+    @property
+    def queue(self):             # as gevent's and the stdlib's queues expose their deque
+        return self.items
+
     def qsize(self):
         return len(self.items)
 
@@ -155,19 +159,25 @@ def test_a_message_is_written_at_once_and_one_broadcast_packet_is_framed_once():
     assert pkt.quiz_frame == wire(a)
 
 
-def test_pings_and_packets_behind_a_queue_keep_their_order():
+def test_a_message_passes_a_waiting_ping_but_never_a_waiting_message():
     wsfix.apply()
     ws = FakeWs()
     s = engineio_socket(ws)
     ping = eio_packet.Packet(eio_packet.PING)
-    s.send(ping)                      # the writer greenlet needs a packet now and then
-    first, second = message("2[\"a\"]"), message("2[\"b\"]")
-    s.send(first)                     # something is waiting: behind it, not ahead
-    assert s.queue.items == [ping, first] and wire(ws) == b""
+    s.send(ping)                      # pings go through the queue: the writer needs them
+    first, second, third = message("2[\"a\"]"), message("2[\"b\"]"), message("2[\"c\"]")
+    s.send(first)                     # only a ping waits: the message goes at once
+    assert s.queue.items == [ping] and client_reading(wire(ws)) == ['42["a"]']
+    s.queue.items.append(second)      # a message waits (the socket was full a moment ago)
+    s.send(third)                     # behind it, not ahead
+    assert s.queue.items == [ping, second, third] and client_reading(wire(ws)) == ['42["a"]']
+    s.queue.items[:] = [ping, None]   # closing: Engine.IO's marker in the queue
+    s.send(message("2[\"d\"]"))
+    assert s.queue.items[-1].data == '2["d"]' and client_reading(wire(ws)) == ['42["a"]']
     s.queue.items.clear()
     with ws.quiz_lock:                # another greenlet is writing a frame
         s.send(second)
-    assert s.queue.items == [second] and wire(ws) == b""
+    assert s.queue.items == [second] and client_reading(wire(ws)) == ['42["a"]']
 
 
 def test_a_full_socket_falls_back_to_the_queue_and_a_partial_frame_is_finished_in_order():
