@@ -189,6 +189,13 @@ def phone_snapshot(fleet: Fleet) -> tuple[dict, int, int]:
     return snap, len(json.dumps(snap, ensure_ascii=False).encode("utf-8")), got["bytes"]
 
 
+def ack_latencies(fired: list[dict]) -> dict:
+    """From each send to its ack's arrival (``acks``) and to its read (``acks_read``)."""
+    acked = [r for r in fired if r.get("acked")]
+    return {"acks": [r["ack_arrived"] - r["sent"] for r in acked],
+            "acks_read": [r["acked"] - r["sent"] for r in acked]}
+
+
 def play_buzz_question(fleet: Fleet, n: int, pid: int) -> dict:
     """Open the buzzers; every phone buzzes at once; the winner is judged right and we go on."""
     hs = host_state(fleet, 0)
@@ -206,9 +213,7 @@ def play_buzz_question(fleet: Fleet, n: int, pid: int) -> dict:
     screen = fleet.stage("collect")["states"][SCREEN]
     phones = fleet.phones("collect")
     ok = [r for r in fired if r.get("ok")]
-    acks = [r["ack_arrived"] - r["sent"] for r in fired if r.get("acked")]
-    out = {"acks": acks, "acks_read": [r["acked"] - r["sent"] for r in fired if r.get("acked")],
-           "fired": len(fired), "ok": len(ok), "cpu": cpu,
+    out = {**ack_latencies(fired), "fired": len(fired), "ok": len(ok), "cpu": cpu,
            "errors": sorted({str(r.get("error")) for r in fired if not r.get("ok")})}
     per_team: dict = {}
     for r in ok:
@@ -270,11 +275,10 @@ def storm(fleet: Fleet, pid: int, n: int, host_auth: dict, spread: float = 1.0) 
     fleet.stage("connect", host="127.0.0.1", port=host_auth["port"],
                 specs=[{"auth": host_auth["auth"]}])
     final = fleet.stage("last_state", conn=2)["state"] or {}
-    acks = [r["ack_arrived"] - r["sent"] for r in fired if r.get("acked")]
     return {"fired": len(fired), "ok": sum(1 for r in fired if r.get("ok")),
             "errors": sorted({str(r.get("error")) for r in fired if not r.get("ok")})[:3],
-            "acks": acks, "acks_read": [r["acked"] - r["sent"] for r in fired if r.get("acked")],
-            "answered": final.get("answered_count"), "per_phone": per_phone,
+            **ack_latencies(fired), "answered": final.get("answered_count"),
+            "per_phone": per_phone,
             "host_lag": lagging.get("answered_count"),
             "cpu": cpu, "last_ack": max((r["acked"] for r in fired if r.get("acked")),
                                         default=at) - at}

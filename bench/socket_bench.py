@@ -292,7 +292,7 @@ class Conn:
         """Send ``event`` with an ack; returns (send time, future of (ack read time, ack,
         ack arrival time))."""
         self.next_ack += 1
-        fut = asyncio.get_event_loop().create_future()
+        fut = self.loop.create_future()
         self.acks[self.next_ack] = fut
         text = "42" + str(self.next_ack) + json.dumps([event, data], ensure_ascii=False)
         t = time.time()
