@@ -1,6 +1,7 @@
 """Entry point: ``python app.py`` (gevent server) or ``flask --app app run`` (dev server).
 
 ``app`` is built by the factory in quiz.factory; ``socketio`` is the Flask-SocketIO object.
+Both ways of serving first bring the database to the current schema (quiz/startup.py).
 """
 import os
 import sys
@@ -17,13 +18,17 @@ if __name__ == "__main__" and os.environ.get("SOCKETIO_ASYNC_MODE", "gevent") ==
 
 from quiz.extensions import socketio  # noqa: E402
 from quiz.factory import create_app  # noqa: E402
+from quiz.startup import served_by_flask_run, start_serving  # noqa: E402
 
 app = create_app()
+if served_by_flask_run():
+    start_serving(app)
 
 
 def main() -> None:
     from quiz.startup import prepare, print_banner, tune_gc
 
+    start_serving(app)
     prepare(app)
     tune_gc()
     host, port = app.config["HOST"], app.config["PORT"]

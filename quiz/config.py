@@ -39,6 +39,14 @@ def _int_env(name: str, default: int) -> int:
         return default
 
 
+def _float_env(name: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(name, default))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
 def _coalesce_env() -> dict:
     """QUIZ_COALESCE, e.g. '{"host": 0}': seconds between two state sends per role."""
     import json
@@ -88,6 +96,9 @@ def from_environment(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": _int_env("QUIZ_MAX_UPLOAD_MB", 20) * 1024 * 1024,
         "QUIZ_DEMO": os.environ.get("QUIZ_DEMO", "1") != "0",
         "QUIZ_COALESCE": _coalesce_env(),
+        # Backup copies of the SQLite database during a contest (quiz/backups.py)
+        "QUIZ_BACKUP_MINUTES": _float_env("QUIZ_BACKUP_MINUTES", 5.0),
+        "QUIZ_BACKUP_KEEP": max(1, _int_env("QUIZ_BACKUP_KEEP", 20)),
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,

@@ -1,7 +1,8 @@
-"""What `make run` does before serving: demo data on first start, the banner with addresses."""
+"""What `make run` does before serving: the schema, demo data on first start, the banner."""
 import gc
 import json
 import os
+import sys
 
 from quiz import config as config_module
 from quiz import net
@@ -26,6 +27,29 @@ def load_demo() -> Contest | None:
     from quiz.contests import create_contest
 
     return create_contest(spec)
+
+
+def served_by_flask_run() -> bool:
+    """Whether this process is `flask run` loading app.py (not `flask db ...` and the like)."""
+    import click
+
+    ctx = click.get_current_context(silent=True)
+    return ctx is not None and ctx.info_name == "run"
+
+
+def start_serving(app) -> None:
+    """Before a server serves: bring the database to head (a backup copy first when it
+    upgrades, quiz/schema.py) and mark the instance folder as served (quiz/serverlock.py).
+    A database this release cannot upgrade stops the start with the reason."""
+    from quiz import schema, serverlock
+
+    serverlock.hold(app.instance_path)
+    try:
+        done = schema.upgrade_on_start(app)
+    except schema.SchemaError as err:
+        sys.exit(f"error: {err}")
+    if done:
+        print(done, flush=True)
 
 
 def prepare(app) -> None:

@@ -2,7 +2,8 @@
 
 Clients count down locally from the server deadline; this task only makes sure the state
 moves on (time up, buzzers open by themselves) even when no command arrives. It also
-stores the periodic snapshots of each contest's state, off the command path.
+stores the periodic snapshots of each contest's state, off the command path, and starts the
+backup copies of the database (quiz/backups.py) when they are due.
 """
 import logging
 
@@ -40,6 +41,13 @@ def save_snapshots() -> int:
     return saved
 
 
+def start_backups(app) -> None:
+    """Hand the loaded contests' phases to the backup scheduler (it copies off the loop)."""
+    from quiz import backups
+
+    backups.scheduler(app).poll({rt.code: rt.state.get("phase") for rt in runtime.loaded()})
+
+
 def _loop(app) -> None:
     while True:
         socketio.sleep(POLL_S)
@@ -47,6 +55,7 @@ def _loop(app) -> None:
             with app.app_context():
                 run_due()
                 save_snapshots()
+                start_backups(app)
         except Exception:  # pragma: no cover - the timer must outlive any one failure
             log.exception("timer loop")
 
