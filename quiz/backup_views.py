@@ -13,7 +13,7 @@ def index():
     return render_template("backups.html", backups=backups.list_backups(app),
                            sqlite=backups.sqlite_path(app) is not None,
                            keep=app.config.get("QUIZ_BACKUP_KEEP", 20),
-                           minutes=app.config.get("QUIZ_BACKUP_MINUTES", 5))
+                           minutes=f"{app.config.get('QUIZ_BACKUP_MINUTES', 5):g}")
 
 
 @bp.route("/backups/<name>")

@@ -12,8 +12,8 @@ What a start finds, and what it does (``upgrade_on_start``):
 
 On PostgreSQL the whole decision runs under an advisory lock, so several processes starting
 at once upgrade once. ``create_app`` never migrates (DESIGN.md): the start-up paths
-(``python app.py``, ``flask run`` through app.py, every ``flask contest|bank|backup`` command)
-call ``upgrade_on_start``; a request served by an app whose database is not at head gets a
+(``python app.py``, ``flask run`` through app.py, ``flask upgrade``, every ``flask contest|bank``
+command) call ``upgrade_on_start``; a request served by an app whose database is not at head gets a
 page saying what to run (``guard``).
 """
 import contextlib
@@ -44,6 +44,9 @@ BASELINE_TABLES = frozenset({
 # pg_advisory_lock key shared by every process of this app ("quiz" in ASCII).
 ADVISORY_LOCK_KEY = 0x7175697A
 _OK = "quiz_schema_at_head"
+# CLI groups that must reach the database as it is: alembic's own, and backup (a restore
+# replaces a database that may be damaged or of another revision).
+NO_UPGRADE = frozenset({"db", "backup"})
 
 
 class SchemaError(Exception):
@@ -70,7 +73,7 @@ def init_app(app) -> None:
     Migrate(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     app.before_request(guard)
     for name, group in app.cli.commands.items():
-        if name != "db" and isinstance(group, click.Group) and group.callback is None:
+        if name not in NO_UPGRADE and isinstance(group, click.Group) and group.callback is None:
             group.callback = with_appcontext(_cli_upgrade)
 
 
@@ -212,6 +215,6 @@ def guard():
         app.extensions[_OK] = True
         return None
     message = _("The database needs a schema upgrade (%(detail)s). Stop the server and run "
-                "“flask --app app db upgrade”, or start the server with “python app.py”, "
-                "which makes a backup copy and upgrades.", detail=detail)
+                "“flask --app app upgrade”, or start the server with “python app.py”: "
+                "both make a backup copy first, then upgrade.", detail=detail)
     return message, 503, {"Content-Type": "text/plain; charset=utf-8", "Retry-After": "60"}
