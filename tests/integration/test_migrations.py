@@ -90,6 +90,10 @@ def app_on(instance, url, monkeypatch):
 
 
 def model_differences(engine) -> list:
+    """What autogenerate would write for this database against the models (all imported)."""
+    from quiz.factory import _import_models
+
+    _import_models()
     with engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"compare_type": True})
         return compare_metadata(ctx, db.metadata)
