@@ -274,3 +274,55 @@ def test_processes_starting_at_once_on_postgresql_upgrade_once(tmp_path, pg_data
     assert revision_of(engine) == [_head()]
     assert_rows_intact(engine, data)
     engine.dispose()
+
+
+NEXT_REVISION = '''"""A test revision after 0001: one new column."""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("team") as batch_op:
+        batch_op.add_column(sa.Column("motto", sa.String(80), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table("team") as batch_op:
+        batch_op.drop_column("motto")
+'''
+
+
+def test_an_older_revision_is_copied_then_upgraded(tmp_path, monkeypatch):
+    """A database at 0001 meets a release whose head is 0002 (a copy of quiz/migrations with
+    one revision more): the copy is taken first, then the revision runs (SQLite batch mode)."""
+    import shutil
+
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    data = make_legacy_database(instance, None)
+    assert "upgraded" in schema.upgrade_on_start(app_on(instance, None, monkeypatch))  # 0001
+    newer = tmp_path / "migrations"
+    shutil.copytree(schema.MIGRATIONS_DIR, newer,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (newer / "versions" / "0002_team_motto.py").write_text(NEXT_REVISION, encoding="utf-8")
+    monkeypatch.setattr(schema, "MIGRATIONS_DIR", str(newer))
+    app = app_on(instance, None, monkeypatch)
+    assert app.test_client().get("/join").status_code == 503   # behind: not served as is
+    done = schema.upgrade_on_start(app)
+    assert "upgraded from 0001 to schema revision 0002" in done
+    copies = list((instance / "backups").glob("pre-upgrade-0001-*.sqlite3"))
+    assert len(copies) == 1 and copies[0].name in done
+    conn = sqlite3.connect(copies[0])
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+    conn.close()
+    engine = engine_for(instance, None)
+    assert revision_of(engine) == ["0002"]
+    assert "motto" in {c["name"] for c in sa.inspect(engine).get_columns("team")}
+    assert_rows_intact(engine, data)
+    engine.dispose()
+    assert app.test_client().get("/join").status_code == 200
