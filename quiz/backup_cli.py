@@ -1,14 +1,13 @@
-"""`flask --app app backup list|now|restore FILE` (the SQLite database's backup copies) and
-`flask --app app upgrade` (bring the database to the current schema, as a server start does)."""
+"""`flask --app app backup list|now|restore FILE`: the SQLite database's backup copies."""
 import os
 import sqlite3
 import sys
 
 import click
 from flask import current_app
-from flask.cli import AppGroup, with_appcontext
+from flask.cli import AppGroup
 
-from quiz import backups, schema, serverlock
+from quiz import backups, serverlock
 
 backup_cli = AppGroup("backup", help="List, make and restore backup copies of the database.")
 
@@ -85,18 +84,5 @@ def restore_command(file):
         click.echo(f"the database as it was before: {kept}")
 
 
-@click.command("upgrade")
-@with_appcontext
-def upgrade_command():
-    """Bring the database to the current schema: a backup copy first (SQLite), then the
-    upgrade; what `python app.py` does on start. For several servers, run it once first."""
-    try:
-        done = schema.upgrade_on_start(current_app._get_current_object())
-    except schema.SchemaError as err:
-        raise click.ClickException(str(err)) from err
-    click.echo(done or f"the database is at the current schema ({schema.head_revision()})")
-
-
 def init_app(app):
     app.cli.add_command(backup_cli)
-    app.cli.add_command(upgrade_command)

@@ -90,9 +90,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     contest_cli.init_app(app)
 
-    from quiz import backup_cli, backup_views, schema
+    from quiz import backup_cli, backup_views, schema, schema_cli
 
     backup_cli.init_app(app)
+    schema_cli.init_app(app)
     backup_views.init_app(app)
     with app.app_context():
         _import_models()

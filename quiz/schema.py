@@ -189,7 +189,8 @@ def _bring_to_head(app, connection, found: Status) -> str | None:
                 ScriptDirectory.from_config(_alembic_config()), BASELINE
             )
         command.upgrade(_alembic_config(connection), "head")
-    where = f"; backup copy {copy}" if copy else ""
+    where = f"; backup copy {copy}" if copy else \
+        "; no copy made (not an SQLite file: pg_dump before upgrading, docs/scaling.md)"
     return f"database upgraded from {found.revision or 'the release before migrations'} " \
            f"to schema revision {found.head}{where}"
 

@@ -106,7 +106,7 @@ def revision_of(engine) -> list:
 
 def test_the_revisions_build_exactly_the_models(backend, monkeypatch):
     """Fails when a model changed without a revision: run
-    `flask --app app db revision --autogenerate --rev-id NNNN -m "..."` (README, Upgrades)."""
+    `flask --app app revision -m "what changed"` (README, Upgrades)."""
     instance, url = backend
     app = app_on(instance, url, monkeypatch)
     with app.app_context():
@@ -326,3 +326,29 @@ def test_an_older_revision_is_copied_then_upgraded(tmp_path, monkeypatch):
     assert_rows_intact(engine, data)
     engine.dispose()
     assert app.test_client().get("/join").status_code == 200
+
+
+def test_the_revision_command_writes_the_next_revision_for_what_changed(
+        tmp_path, monkeypatch):
+    import shutil
+
+    newer = tmp_path / "migrations"
+    shutil.copytree(schema.MIGRATIONS_DIR, newer, ignore=shutil.ignore_patterns("__pycache__"))
+    (newer / "versions" / "0002_team_motto.py").write_text(NEXT_REVISION, encoding="utf-8")
+    monkeypatch.setattr(schema, "MIGRATIONS_DIR", str(newer))
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    app = app_on(instance, None, monkeypatch)
+    from alembic.script import ScriptDirectory
+
+    from quiz.schema_cli import next_revision_id
+
+    with app.app_context():
+        assert next_revision_id(ScriptDirectory.from_config(schema._alembic_config())) == "0003"
+    # the models lack 0002's column: the scratch database built by 0001+0002 has it
+    done = app.test_cli_runner().invoke(args=["revision", "-m", "drop the motto"])
+    assert done.exit_code == 0, done.output
+    written = list((newer / "versions").glob("0003_drop_the_motto.py"))
+    assert len(written) == 1
+    text = written[0].read_text(encoding="utf-8")
+    assert "down_revision = '0002'" in text and "drop_column('motto')" in text
