@@ -111,7 +111,8 @@ def status(connection) -> Status:
         missing = BASELINE_TABLES - tables
         if missing:
             raise SchemaError(
-                "the database has tables but no schema revision, and lacks "
+                f"数据库有表但没有结构版本，且缺少 {', '.join(sorted(missing))}：不是本程序的数据库"
+                " / the database has tables but no schema revision, and lacks "
                 f"{', '.join(sorted(missing))}: it is not a database of this program"
             )
         return Status("legacy", None, head)
@@ -173,13 +174,15 @@ def _bring_to_head(app, connection, found: Status) -> str | None:
         return None
     if found.kind == "unknown":
         raise SchemaError(
-            f"the database is at schema revision {found.revision}, which this version does "
-            f"not know (its newest is {found.head}): it was made by a newer release"
+            f"数据库的结构版本是 {found.revision}，本版本不认识（最新为 {found.head}）：它由更新的"
+            f"版本创建 / the database is at schema revision {found.revision}, which this "
+            f"version does not know (its newest is {found.head}): it was made by a newer release"
         )
     if found.kind == "empty":
         with connection.begin():
             create_at_head(connection)
-        return f"database created at schema revision {found.head}"
+        return (f"已创建数据库，结构版本 {found.head} / "
+                f"database created at schema revision {found.head}")
     from quiz import backups
 
     copy = backups.before_upgrade(app, found.revision or "none")
@@ -189,10 +192,15 @@ def _bring_to_head(app, connection, found: Status) -> str | None:
                 ScriptDirectory.from_config(_alembic_config()), BASELINE
             )
         command.upgrade(_alembic_config(connection), "head")
-    where = f"; backup copy {copy}" if copy else \
-        "; no copy made (not an SQLite file: pg_dump before upgrading, docs/scaling.md)"
-    return f"database upgraded from {found.revision or 'the release before migrations'} " \
-           f"to schema revision {found.head}{where}"
+    if copy:
+        zh_copy, en_copy = f"，升级前的备份：{copy}", f"; backup copy {copy}"
+    else:
+        zh_copy = "，未备份（不是 SQLite 文件：升级前请用 pg_dump，见 docs/scaling.md）"
+        en_copy = "; no copy made (not an SQLite file: pg_dump before upgrading, docs/scaling.md)"
+    old_zh = found.revision or "迁移之前的版本"
+    old_en = found.revision or "the release before migrations"
+    return (f"数据库已从 {old_zh} 升级到结构版本 {found.head}{zh_copy} / "
+            f"database upgraded from {old_en} to schema revision {found.head}{en_copy}")
 
 
 def mark_current(app) -> None:

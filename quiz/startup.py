@@ -47,7 +47,7 @@ def start_serving(app) -> None:
     try:
         done = schema.upgrade_on_start(app)
     except schema.SchemaError as err:
-        sys.exit(f"error: {err}")
+        sys.exit(f"错误 / error: {err}")
     if done:
         print(done, flush=True)
 
