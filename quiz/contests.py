@@ -105,12 +105,15 @@ def _field(where: str, name: str) -> str:
     return where.replace("round ", "rounds.") + "." + name
 
 
-def _draw(draw: dict, default_bank, exclude: set, rng: random.Random, where: str) -> list[dict]:
+def _draw(draw: dict, default_bank, exclude: set, rng: random.Random, where: str,
+          n: int = 1) -> list[dict]:
+    """Draw ``draw`` (the ``n``-th draw of its round) from the bank."""
     service = _bank_service()
+    field = _field(where, f"draws.{n}.count")
     count = draw.get("count", 1)
     if not isinstance(count, int) or not 1 <= count <= 500:
         raise SetupError(f"{where}: 'count' must be 1 to 500",
-                         f"{_zh(where)}：题目数量须为 1 至 500", _field(where, "count"))
+                         f"{_zh(where)}：题目数量须为 1 至 500", field)
     found = service.draw(
         bank=draw.get("bank", default_bank), category=draw.get("category"),
         type=draw.get("type"), difficulty=draw.get("difficulty"), count=count,
@@ -124,7 +127,7 @@ def _draw(draw: dict, default_bank, exclude: set, rng: random.Random, where: str
             f"{where}{level}: the bank has {len(found)} matching unused questions, {count} asked",
             f"{_zh(where)}{level_zh}：题库中符合条件的未用题目只有 {len(found)} 道，"
             f"需要 {count} 道",
-            _field(where, "per_level" if draw.get("level") is not None else "count"),
+            field,
         )
     out = []
     for q in found:
@@ -156,15 +159,15 @@ def _rounds(spec: dict, exclude: set, rng: random.Random,
         draws = r.get("draw", [])
         if isinstance(draws, dict):
             draws = [draws]
-        for d in ([] if kept and i in kept else draws):
+        for n, d in enumerate([] if kept and i in kept else draws, start=1):
             if not isinstance(d, dict):
                 raise SetupError(f"{where}: each 'draw' is an object",
-                                 f"{_zh(where)}：每个 draw 须为对象", _field(where, "count"))
-            questions += _draw(d, spec.get("bank"), exclude, rng, where)
+                                 f"{_zh(where)}：每个 draw 须为对象", _field(where, "draws"))
+            questions += _draw(d, spec.get("bank"), exclude, rng, where, n)
         if not questions:
             raise SetupError(f"{where}: no questions (give 'questions' or 'draw')",
                              f"{_zh(where)}：没有题目（请给出 questions 或 draw）",
-                             _field(where, "count"))
+                             _field(where, "draws"))
         for q in questions:
             qid += 1
             q["id"] = qid
@@ -186,6 +189,25 @@ def _rule_field(message: str) -> str | None:
     if m:
         return "settings." + ((m.group(1) or m.group(3) or "") + (m.group(2) or m.group(4)))
     return "base_score" if "base_score" in message else None
+
+
+def _readable(err) -> SetupError:
+    """An engine refusal of a setting in the organizer's words: the round and the label."""
+    from quiz.setup_text import SETTINGS
+
+    field = _rule_field(err.message)
+    m = re.match(r"rounds\.(\d+)\.settings\.(\w+)$", field or "")
+    t = re.match(r"settings\.(tiebreak\.)?(\w+)$", field or "")
+    if m and m.group(2) in SETTINGS:
+        words = SETTINGS[m.group(2)]
+        return SetupError(f"round {m.group(1)}: “{words[1]}” has an invalid value",
+                          f"第 {m.group(1)} 环节：“{words[0]}”的值无效", field)
+    if t and t.group(2) in SETTINGS:
+        words = SETTINGS[t.group(2)]
+        en, zh = ("tie-break: ", "加赛：") if t.group(1) else ("", "")
+        return SetupError(f"{en}“{words[1]}” has an invalid value",
+                          f"{zh}“{words[0]}”的值无效", field)
+    return SetupError(err.message, err.message_zh, field)
 
 
 def _checked_name(spec: object) -> str:
@@ -264,7 +286,7 @@ def _build(spec: dict, contest: Contest | None = None, old_state: dict | None = 
         state = engine.new_state(setup)
     except engine.RuleError as err:
         db.session.rollback()
-        raise SetupError(err.message, err.message_zh, _rule_field(err.message)) from err
+        raise _readable(err) from err
     store.save_initial(contest.id, state)
     for bank_id in {q["bank_id"] for r in rounds for q in r["questions"] if q["bank_id"]}:
         db.session.add(QuestionUse(contest_id=contest.id, bank_question_id=bank_id))

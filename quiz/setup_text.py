@@ -62,6 +62,8 @@ WORDS = {
     "difficulty": ("难度", "Difficulty"), "draw_order": ("抽题方式", "Draw"),
     "bank": ("题库", "Bank"), "bank.default": ("（比赛默认题库）", "(the contest's bank)"),
     "per_level": ("每个分值题数", "Questions per value"),
+    "draws": ("抽题条件（从题库抽取）", "Questions drawn from the bank"),
+    "add_draw": ("再加一组抽题条件", "Add another draw"),
     "wager.count": ("本环节共 {n} 题：{values} 共 {levels} 个分值 × 每个分值 {per} 题。每队选 {turns} 次，"
                     "{teams} 支队伍共需 {need} 题。",
                     "This round has {n} questions: {levels} values ({values}) × {per} each. "

@@ -136,19 +136,94 @@
     Array.prototype.forEach.call(roundsBox.children, function (node, i) {
       var n = i + 1;
       node.querySelector(".round-no").textContent = n + ". ";
-      node.querySelector(".r-count").dataset.path = "rounds." + n + ".count";
-      node.querySelector(".r-per").dataset.path = "rounds." + n + ".per_level";
+      node.dataset.path = "rounds." + n;
       node.querySelector(".r-kind-path").dataset.path = "rounds." + n + ".kind";
+      node.querySelector(".draws").dataset.path = "rounds." + n + ".draws";
+      Array.prototype.forEach.call(node.querySelectorAll(".draw-row"), function (tr, j) {
+        tr.querySelector(".d-count").dataset.path = "rounds." + n + ".draws." + (j + 1) + ".count";
+      });
       node.querySelectorAll("[data-setting]").forEach(function (input) {
         input.dataset.path = "rounds." + n + ".settings." + input.dataset.setting;
       });
     });
   }
 
+  // One draw from the bank: how many questions, of which type, category, difficulty, bank.
+  // A wager round has one draw per value (its "level"); the values setting drives the rows.
+  function drawRow(d, level) {
+    var tr = el("tr", { "class": "draw-row" });
+    if (level !== undefined) tr.dataset.level = level;
+    var levelCell = el("td", { "class": "d-level" }, level !== undefined ? String(level) : "");
+    var count = el("input", { type: "number", "class": "d-count", min: "1", max: "500",
+                              "aria-label": level !== undefined ? W.per_level : W.count });
+    count.value = d.count || (level !== undefined ? 2 : 6);
+    var cat = el("input", { "class": "d-category", list: "categories", "aria-label": W.category });
+    cat.value = d.category || "";
+    var cells = [levelCell, count,
+      select("d-type", ["", "single", "multiple", "true_false", "fill_blank", "open"]
+        .map(function (t) { return [t, W["type." + t]]; }), d.type),
+      cat,
+      select("d-difficulty", ["", "easy", "medium", "hard"]
+        .map(function (t) { return [t, W["difficulty." + t]]; }), d.difficulty),
+      select("d-order", [["random", W["order.random"]], ["sheet", W["order.sheet"]]], d.order || "random"),
+      select("d-bank", [["", W["bank.default"]]].concat(
+        summary.map(function (b) { return [b.name, b.name + " (" + b.count + ")"]; })), d.bank)];
+    cells.forEach(function (c, i) {
+      if (i === 0) { tr.appendChild(c); return; }
+      var td = el("td"); td.appendChild(c); tr.appendChild(td);
+    });
+    var td = el("td");
+    if (level === undefined) {
+      var remove = el("button", { type: "button", "class": "linklike remove-draw", "aria-label": W.remove }, "✕");
+      remove.addEventListener("click", function () {
+        var node = tr.closest("fieldset"); tr.remove(); renumberRounds(); updateWagerNotes(); node && node;
+      });
+      td.appendChild(remove);
+    }
+    tr.appendChild(td);
+    return tr;
+  }
+
+  function drawTable(node, kind) {
+    var table = el("table", { "class": "list draws" });
+    var head = el("tr");
+    [kind === "wager" ? (zh ? "分值" : "Value") : "", kind === "wager" ? W.per_level : W.count,
+     W.type, W.category, W.difficulty, W.draw_order, W.bank, ""].forEach(function (h) {
+      head.appendChild(el("th", {}, h));
+    });
+    var thead = el("thead"); thead.appendChild(head); table.appendChild(thead);
+    table.appendChild(el("tbody"));
+    return table;
+  }
+
+  function syncWagerRows(node) {
+    var body = node.querySelector(".draws tbody");
+    var values = node.querySelector("[data-setting=values]").value.split(/[,，、\s]+/)
+      .filter(Boolean).map(Number).filter(function (v) { return v > 0 && v % 1 === 0; });
+    var rows = {};
+    Array.prototype.forEach.call(body.children, function (tr) { rows[tr.dataset.level] = tr; });
+    var template = body.firstElementChild;
+    values.forEach(function (v) {
+      var tr = rows[v];
+      if (!tr) {
+        var d = {};
+        if (template) {
+          d = { count: template.querySelector(".d-count").value, type: "", category: template.querySelector(".d-category").value,
+                difficulty: template.querySelector(".d-difficulty").value, order: template.querySelector(".d-order").value,
+                bank: template.querySelector(".d-bank").value };
+        }
+        tr = drawRow(d, v);
+      }
+      body.appendChild(tr);  // in the order of the values
+      delete rows[v];
+    });
+    Object.keys(rows).forEach(function (k) { rows[k].remove(); });
+    renumberRounds();
+  }
+
   function addRound(r) {
     var kind = r.kind;
     var draws = Array.isArray(r.draw) ? r.draw : r.draw ? [r.draw] : [];
-    var first = draws[0] || {};
     var node = el("fieldset", { "class": "round", "data-kind": kind });
     node._inline = r.questions || [];
     var legend = el("legend", { "class": "r-kind-path" });
@@ -169,33 +244,25 @@
     [up, down, remove].forEach(function (b) { legend.appendChild(document.createTextNode(" ")); legend.appendChild(b); });
     node.appendChild(legend);
 
-    var grid = el("div", { "class": "grid4 filters" });
     var title = el("input", { "class": "r-title", maxlength: "100" });
     title.value = r.title !== undefined ? r.title : W["kind." + kind].replace(/\s*\(.*\)/, "");
-    grid.appendChild(labelled(W.title, title));
-    var count = el("input", { type: "number", "class": "r-count", min: "0", max: "500" });
-    var total = draws.reduce(function (n, d) { return n + (d.count || 0); }, 0);
-    count.value = r.draw === undefined && !node._inline.length ? 6 : total;
-    var countLabel = labelled(W.count, count);
-    countLabel.className = "not-wager";
-    grid.appendChild(countLabel);
-    var per = el("input", { type: "number", "class": "r-per", min: "1", max: "100" });
-    per.value = first.count || 2;
-    var perLabel = labelled(W.per_level, per);
-    perLabel.className = "wager-only";
-    grid.appendChild(perLabel);
-    grid.appendChild(labelled(W.type, select("r-type", ["", "single", "multiple", "true_false", "fill_blank", "open"]
-      .map(function (t) { return [t, W["type." + t]]; }), first.type)));
-    var cat = el("input", { "class": "r-category", list: "categories" });
-    cat.value = first.category || "";
-    grid.appendChild(labelled(W.category, cat));
-    grid.appendChild(labelled(W.difficulty, select("r-difficulty", ["", "easy", "medium", "hard"]
-      .map(function (t) { return [t, W["difficulty." + t]]; }), first.difficulty)));
-    grid.appendChild(labelled(W.draw_order, select("r-order", [["random", W["order.random"]],
-      ["sheet", W["order.sheet"]]], first.order || "random")));
-    grid.appendChild(labelled(W.bank, select("r-bank", [["", W["bank.default"]]].concat(
-      summary.map(function (b) { return [b.name, b.name + " (" + b.count + ")"]; })), first.bank)));
-    node.appendChild(grid);
+    var top = el("div", { "class": "grid4" });
+    top.appendChild(labelled(W.title, title));
+    node.appendChild(top);
+
+    node.appendChild(el("h3", {}, W.draws));
+    var table = drawTable(node, kind);
+    node.appendChild(table);
+    var body = table.querySelector("tbody");
+    if (kind !== "wager") {
+      if (!draws.length && !node._inline.length) draws = [{}];
+      draws.forEach(function (d) { body.appendChild(drawRow(d)); });
+      var more = el("button", { type: "button", "class": "secondary add-draw" }, "+ " + W.add_draw);
+      more.addEventListener("click", function () { body.appendChild(drawRow({})); renumberRounds(); });
+      node.appendChild(more);
+    } else {
+      draws.forEach(function (d) { body.appendChild(drawRow(d, d.level)); });
+    }
     if (node._inline.length) node.appendChild(el("p", { "class": "hint inline-note" }, fmt(W.inline, { n: node._inline.length })));
 
     node.appendChild(el("h3", {}, W.settings));
@@ -207,7 +274,9 @@
     node.appendChild(sgrid);
     if (kind === "wager") {
       node.appendChild(el("p", { "class": "hint wager-note", "aria-live": "polite" }));
+      node.querySelector("[data-setting=values]").addEventListener("input", function () { syncWagerRows(node); });
       node.addEventListener("input", updateWagerNotes);
+      syncWagerRows(node);
     }
     roundsBox.appendChild(node);
     renumberRounds();
@@ -219,10 +288,14 @@
     if (!roundsBox) return;
     roundsBox.querySelectorAll("fieldset[data-kind=wager]").forEach(function (node) {
       var values = node.querySelector("[data-setting=values]").value.split(/[,，、\s]+/).filter(Boolean);
-      var per = parseInt(node.querySelector(".r-per").value, 10) || 0;
+      var counts = Array.prototype.map.call(node.querySelectorAll(".d-count"), function (i) {
+        return parseInt(i.value, 10) || 0; });
+      var n = counts.reduce(function (a, b) { return a + b; }, 0);
+      var same = counts.every(function (c) { return c === counts[0]; });
+      var per = same ? counts[0] || 0 : counts.join("/");
       var turns = parseInt(node.querySelector("[data-setting=turns_per_team]").value, 10) || 0;
       var teams = teamsBody.children.length;
-      var n = values.length * per, need = teams * turns;
+      var need = teams * turns;
       var note = node.querySelector(".wager-note");
       note.textContent = fmt(W["wager.count"], { n: n, values: values.join(" / "), levels: values.length,
         per: per, turns: turns, teams: teams, need: need }) + (n < need ? " " + W["wager.short"] : "");
@@ -254,12 +327,6 @@
     Array.prototype.forEach.call(roundsBox.children, function (node) {
       var q = function (c) { return node.querySelector("." + c); };
       var kind = node.dataset.kind;
-      var filters = {};
-      [["type", "r-type"], ["category", "r-category"], ["difficulty", "r-difficulty"],
-       ["order", "r-order"], ["bank", "r-bank"]].forEach(function (p) {
-        var v = q(p[1]).value.trim();
-        if (v) filters[p[0]] = v;
-      });
       var read = readSettings(node.querySelector(".settings"));
       bad = bad || read.bad;
       var settings = read.values, defs = DEFAULTS.rounds[kind];
@@ -267,13 +334,16 @@
         if (settings[k] === null && defs[k] !== null) settings[k] = defs[k];
       });
       var draw = [];
-      if (kind === "wager") {
-        settings.values.forEach(function (v) {
-          draw.push(Object.assign({ level: v, count: num(q("r-per")) }, filters));
+      node.querySelectorAll(".draw-row").forEach(function (tr) {
+        var d = { count: num(tr.querySelector(".d-count")) };
+        if (tr.dataset.level !== undefined) d.level = Number(tr.dataset.level);
+        [["type", "d-type"], ["category", "d-category"], ["difficulty", "d-difficulty"],
+         ["order", "d-order"], ["bank", "d-bank"]].forEach(function (p) {
+          var v = tr.querySelector("." + p[1]).value.trim();
+          if (v) d[p[0]] = v;
         });
-      } else if (num(q("r-count")) || !node._inline.length) {
-        draw.push(Object.assign({ count: num(q("r-count")) }, filters));
-      }
+        draw.push(d);
+      });
       var round = { kind: kind, title: q("r-title").value.trim(), settings: settings, draw: draw };
       if (node._inline.length) round.questions = node._inline;
       s.rounds.push(round);

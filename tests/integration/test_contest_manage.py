@@ -89,9 +89,9 @@ def test_refusals_name_the_field_in_both_languages(organizer_client, app):
         (contest_spec(teams=("同名", "同名")), "teams.2.name", "重复"),
         (contest_spec(rounds=[{"kind": "buzz", "questions": [question()],
                                "settings": {"answer_time": 0}}]),
-         "rounds.1.settings.answer_time", "设置"),
+         "rounds.1.settings.answer_time", "答题时间"),
         (contest_spec(rounds=[{"kind": "buzz", "draw": {"count": 5, "category": "无"}}]),
-         "rounds.1.count", "题库"),
+         "rounds.1.draws.1.count", "题库"),
         (dict(contest_spec(), base_score="很多"), "base_score", "基础分"),
     ]
     for spec, field, zh_word in cases:
