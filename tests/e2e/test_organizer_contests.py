@@ -53,6 +53,7 @@ def test_create_edit_duplicate_archive_delete_and_play(organizer, demo_server, s
     expect(page).to_have_url(f"{demo_server}/contests")
     expect(page.locator("#contest-list")).to_contain_text("演示")
     expect(page.locator("#bank-list")).to_contain_text("演示题库")
+    expect(page.locator("#first-run")).to_contain_text("导入题目")
     shoot(page, "org-01-list")
 
     # ---- the new-contest form, prefilled with the demo layout ----------------------------
