@@ -72,7 +72,8 @@ def init_app(app):
     @app.after_request
     def remember_language(response):
         lang = normalize(request.args.get("lang"))
-        if lang:
+        # a download in another language (results.xlsx?lang=en) does not switch the interface
+        if lang and "attachment" not in response.headers.get("Content-Disposition", ""):
             response.set_cookie(_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax")
         return response
 

@@ -45,10 +45,10 @@ def join_url(contest: Contest) -> str:
 
 @bp.route("/")
 def index():
-    contests = []
-    if auth.is_organizer():
-        contests = Contest.query.order_by(Contest.created_at.desc()).all()
-    return render_template("index.html", contests=contests)
+    """Players get the join form; a signed-in organizer lands on their contests and banks."""
+    if auth.is_organizer() and "setup.index" in current_app.view_functions:
+        return redirect(url_for("setup.index"))
+    return render_template("index.html")
 
 
 @bp.route("/join", methods=["GET", "POST"])

@@ -98,6 +98,12 @@ def fresh(code: str) -> Runtime | None:
     return rt
 
 
+def forget(code: str) -> None:
+    """Drop the cached runtime of a contest whose setup was replaced or that was deleted."""
+    with _registry_lock:
+        _registry().pop(code, None)
+
+
 def loaded() -> list[Runtime]:
     return list(_registry().values())
 

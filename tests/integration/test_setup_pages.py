@@ -16,7 +16,7 @@ def test_setup_needs_the_organizer(client):
 def test_setup_page_offers_the_demo_layout(organizer_client):
     page = organizer_client.get("/contests/new").get_data(as_text=True)
     assert 'id="setup"' in page
-    start = page.index('<script id="setup-example" type="application/json">')
+    start = page.index('<script id="setup-spec" type="application/json">')
     raw = page[page.index(">", start) + 1:page.index("</script>", start)]
     example = json.loads(raw)  # the demo contest prefills the form
     assert [t["name"] for t in example["teams"]][:2] == ["红星队", "先锋队"]
