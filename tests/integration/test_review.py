@@ -16,6 +16,7 @@ from quiz.extensions import db
 from quiz.live import runtime
 from quiz.models import Contest, QuestionUse
 from tests.helpers import contest_spec, question
+from tests.integration.test_permissions import csrf_app, csrf_token  # noqa: F401
 
 ROUNDS = [
     {"kind": "buzz", "title": "抢答题", "draw": {"type": "single", "count": 3}},
@@ -291,3 +292,26 @@ def test_the_host_swap_takes_the_marked_spares_first(app, contest, organizer_cli
         contest_id = Contest.query.filter_by(code=code).one().id
         uses = {u.bank_question_id for u in QuestionUse.query.filter_by(contest_id=contest_id)}
     assert set(spares) <= uses
+
+
+def test_review_changes_need_the_csrf_token(csrf_app):  # noqa: F811 (the fixture)
+    from tests.conftest import ADMIN_PASSWORD
+
+    browser = csrf_app.test_client()
+    token = csrf_token(browser.get("/login").data)
+    assert browser.post("/login", data={"password": ADMIN_PASSWORD,
+                                        "csrf_token": token}).status_code == 302
+    with csrf_app.app_context():
+        from quiz.contests import create_contest
+        code = create_contest(contest_spec()).code
+    before = state_of(csrf_app, code)["rounds"]
+    first = before[0]["question_ids"][0]
+    refused = browser.post(f"/contests/{code}/review",
+                           data={"action": "down", "round": 1, "question": first})
+    assert refused.status_code == 400
+    assert state_of(csrf_app, code)["rounds"] == before
+    token = csrf_token(browser.get(f"/contests/{code}/review").data)   # the page's own forms
+    done = browser.post(f"/contests/{code}/review", data={
+        "action": "down", "round": 1, "question": first, "csrf_token": token})
+    assert done.status_code == 303
+    assert state_of(csrf_app, code)["rounds"][0]["question_ids"][1] == first
