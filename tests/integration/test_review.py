@@ -315,3 +315,42 @@ def test_review_changes_need_the_csrf_token(csrf_app):  # noqa: F811 (the fixtur
         "action": "down", "round": 1, "question": first, "csrf_token": token})
     assert done.status_code == 303
     assert state_of(csrf_app, code)["rounds"][0]["question_ids"][1] == first
+
+
+def test_the_record_replays_a_reviewed_contest_exactly(app, contest, organizer_client,
+                                                       make_socket):
+    from quiz import results
+
+    code = contest["code"]
+    first = round_questions(app, code, 0)
+    post(organizer_client, code, action="down", round=1, question=first[0]["id"])
+    post(organizer_client, code, action="redraw", round=2)
+    host = make_socket(contest=code, role="host", key=contest["host_key"])
+    for action in ("next", "show_question"):
+        assert host.emit("host", {"action": action}, callback=True)["ok"]
+    shown = [m["args"][0] for m in host.get_received() if m["name"] == "state"][-1]
+    assert shown["question"]["stem"] == first[1]["stem"]      # the moved order is played
+    with app.app_context():
+        record = results.load_record(Contest.query.filter_by(code=code).one())
+    assert record["checks"]["replay_matches_state"] is True
+
+
+def test_a_wager_round_keeps_each_place_s_value_through_swap_and_redraw(app, make_contest,
+                                                                        organizer_client):
+    with app.app_context():
+        service.import_files([os.path.join(startup.DEMO_DIR, "demo_bank.csv")], bank="演示题库")
+    code = make_contest(contest_spec(bank="演示题库", rounds=[
+        {"kind": "wager", "title": "风险题", "draw": [
+            {"type": "single", "count": 2, "level": 10},
+            {"type": "single", "count": 1, "level": 30}]}]))["code"]
+    before = round_questions(app, code, 0)
+    assert [q["level"] for q in before] == [10, 10, 30]
+    spare = unused_single(app, code)
+    assert post(organizer_client, code, action="swap", round=1, question=before[2]["id"],
+                bank_question=spare).status_code == 303
+    assert post(organizer_client, code, action="redraw", round=1).status_code == 303
+    after = round_questions(app, code, 0)
+    assert [q["level"] for q in after] == [10, 10, 30]
+    assert not {q["bank_id"] for q in after} & ({q["bank_id"] for q in before} | {spare})
+    page = organizer_client.get(f"/contests/{code}/sheet").get_data(as_text=True)
+    assert "30 分" in page and "10 分" in page
