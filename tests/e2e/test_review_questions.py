@@ -182,3 +182,29 @@ def test_review_swap_move_pin_redraw_spare_sheet_and_live_swap(browser, server, 
         assert not errors, errors
     finally:
         ctx.close()
+
+
+def test_the_host_opens_the_sheet_from_the_console_and_strangers_cannot(browser, server, shoot):
+    base, made = server["url"], server["contests"]["zh"]
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = ctx.new_page()
+    try:
+        page.goto(f"{base}/contests/{made['code']}/sheet")      # a stranger: sign in first
+        expect(page.locator("input[name=password]")).to_be_visible()
+        expect(page.locator(".question-sheet")).to_have_count(0)
+        page.goto(f"{base}/host/{made['code']}")
+        page.fill("input[name=key]", made["host_key"])
+        page.click("button[type=submit]")
+        expect(page.locator("#sheet-link")).to_have_text("打印题本")
+        with ctx.expect_page() as opened:
+            page.click("#sheet-link")
+        sheet = opened.value
+        sheet.wait_for_load_state()
+        expect(sheet.locator(".sheet-subtitle")).to_have_text("主持人题本（含答案）")
+        expect(sheet.locator(".sheet-answer").first).to_contain_text("答案")
+        shoot(sheet, "review-zh-8-host-sheet")
+        # the review itself stays the organizer's
+        page.goto(f"{base}/contests/{made['code']}/review")
+        expect(page.locator("input[name=password]")).to_be_visible()
+    finally:
+        ctx.close()
