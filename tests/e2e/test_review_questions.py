@@ -161,6 +161,20 @@ def test_review_swap_move_pin_redraw_spare_sheet_and_live_swap(browser, server, 
         if shutil.which("pdftoppm"):
             subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "2", pdf,
                             os.path.join(SHOTS, f"review-{lang}-pdf")], check=True)
+        else:  # look at the PDF in Chromium's own viewer instead
+            viewer = ctx.new_page()
+            viewer.goto("file://" + pdf)
+            frame = None
+            for _ in range(100):                      # the viewer's frame comes a moment later
+                frame = next((f for f in viewer.frames
+                              if f.url.startswith("chrome-extension:")), None)
+                if frame is not None:
+                    break
+                viewer.wait_for_timeout(100)
+            assert frame is not None, "Chromium's PDF viewer did not open"
+            expect(frame.locator("#pagelength")).to_have_text(str(pages))
+            shoot(viewer, f"review-{lang}-6-pdf")
+            viewer.close()
         sheet.close()
 
         # the host starts the contest and swaps the first question: the spare comes in
@@ -172,13 +186,13 @@ def test_review_swap_move_pin_redraw_spare_sheet_and_live_swap(browser, server, 
         page.click("#actions button[data-action=swap]")
         page.click("#modal-ok")
         expect(page.locator("#now-body")).to_contain_text(spare)
-        shoot(page, f"review-{lang}-6-host-swapped")
+        shoot(page, f"review-{lang}-7-host-swapped")
 
         # and the review refuses changes now
         page.goto(f"{base}/contests/{code}/review")
         expect(page.locator("#review-locked")).to_contain_text(t["locked"])
         expect(page.locator("#round-1 form.redraw button")).to_be_disabled()
-        shoot(page, f"review-{lang}-7-locked")
+        shoot(page, f"review-{lang}-8-locked")
         assert not errors, errors
     finally:
         ctx.close()
