@@ -259,7 +259,8 @@ def spare(code: str, round_id: int, bank_qid: int) -> bool:
 def redraw(code: str, round_id: int) -> int:
     """Draw the round's unpinned bank questions anew, each from the draw it came from.
 
-    Pinned questions and questions written into the contest file stay in their places.
+    Each new question is new to the contest (not in any round, not a spare). Pinned
+    questions and questions written into the contest file stay in their places.
     Returns how many questions were replaced.
     """
     c = contest(code)
@@ -272,8 +273,8 @@ def redraw(code: str, round_id: int) -> int:
     slots = rules.redraw_slots(rnd["question_ids"], rules.pinned(part, round_id), from_bank)
     draws = rules.round_draws(c.setup, index) or [{"bank": c.setup.get("bank")}]
     rows = _bank_rows([questions[i]["bank_id"] for i in slots])
-    leaving = {questions[i]["bank_id"] for i in slots}
-    exclude = (_contest_bank_ids(state, part) - leaving) | _used_elsewhere(c)
+    # a redraw brings questions new to the contest (a slot with nothing new left stays)
+    exclude = _contest_bank_ids(state, part) | _used_elsewhere(c)
     next_id = rules.next_question_id(state["questions"])
     for i in slots:
         old = questions[i]
@@ -282,7 +283,7 @@ def redraw(code: str, round_id: int) -> int:
         d = rules.draw_of(fit, draws, _bank_id_of) or draws[0]
         found = bank.draw(bank=d.get("bank"), category=d.get("category"), type=d.get("type"),
                           difficulty=d.get("difficulty"), count=1, order="random",
-                          exclude_ids=tuple(exclude | {old["bank_id"]}))
+                          exclude_ids=tuple(exclude))
         if not found:
             continue  # nothing else fits: the question stays
         new = bank.question_to_dict(found[0])
