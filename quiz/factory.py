@@ -78,6 +78,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     setup_views.init_app(app)
     from quiz import results_views
     results_views.init_app(app)
+    from quiz import review_views
+    review_views.init_app(app)
 
     try:
         from question_bank import cli as bank_cli

@@ -1,7 +1,7 @@
 """apply(): validate a command, apply due deadlines, then the command; plus next_deadline()."""
 from __future__ import annotations
 
-from . import all_answer, buzz, flow, ledger, turns, wager
+from . import all_answer, arrange, buzz, flow, ledger, turns, wager
 from .checks import is_int
 from .errors import RuleError
 from .state import clone, require_q, team
@@ -10,6 +10,7 @@ HOST_COMMANDS = frozenset({
     "start_round", "show_question", "open_buzzers", "close_buzzers", "judge", "reveal", "next",
     "pause", "resume", "swap_question", "adjust_score", "undo", "start_tiebreak", "lock_lobby",
     "unlock_lobby", "foul", "choose_wager", "pass", "close_answers", "finish",
+    "arrange_round",
 })
 PLAYER_COMMANDS = frozenset({"buzz", "answer", "choose_wager", "pass"})
 SYSTEM_COMMANDS = frozenset({"tick"})
@@ -24,6 +25,7 @@ HOST_HANDLERS = {
     "start_tiebreak": flow.cmd_start_tiebreak, "lock_lobby": flow.cmd_lock_lobby,
     "unlock_lobby": flow.cmd_unlock_lobby, "foul": buzz.cmd_foul,
     "close_answers": all_answer.cmd_close_answers, "finish": flow.cmd_finish,
+    "arrange_round": arrange.cmd_arrange_round,
 }
 EXPIRY = {
     "auto_open": buzz.expire_auto_open,

@@ -1,5 +1,5 @@
 """The host's commands: most go straight to the engine; a few need the bank or the players."""
-from quiz import contests, engine
+from quiz import contests, engine, review
 from quiz.extensions import socketio
 from quiz.live import handlers, players, publish, runtime
 from quiz.live.runtime import Refused
@@ -25,7 +25,9 @@ def handle(info: dict, payload: dict) -> dict:
     command["actor"] = _host_actor()
     drawn = None
     if action == "swap_question" and "replacement" not in command:
-        drawn = command["replacement"] = contests.draw_replacement(rt, command.get("question"))
+        # the spares the organizer set aside in the review come first, then the bank
+        drawn = command["replacement"] = (review.take_spare(rt, command.get("question"))
+                                          or contests.draw_replacement(rt, command.get("question")))
     if action == "start_tiebreak" and "question" not in command:
         drawn = command["question"] = contests.draw_tiebreak_question(rt)
     rt, events = runtime.execute(info["code"], command)
