@@ -257,7 +257,8 @@ def _build(spec: dict, contest: Contest | None = None, old_state: dict | None = 
                     QuestionUse.query.filter_by(contest_id=contest.id)}
     for questions in kept.values():
         exclude |= {q["bank_id"] for q in questions if q.get("bank_id")}
-    rounds = _rounds(spec, exclude, rng, kept)
+    old_ids = {i: [q["id"] for q in qs] for i, qs in kept.items()}
+    rounds = _rounds(spec, exclude, rng, kept)  # renumbers the kept questions in place
     if contest is None:
         code = str(spec.get("code") or _new_code())
         if Contest.query.filter_by(code=code).count():
@@ -265,9 +266,8 @@ def _build(spec: dict, contest: Contest | None = None, old_state: dict | None = 
         contest = Contest(code=code, host_key=secrets.token_urlsafe(24))
         db.session.add(contest)
     else:
-        if "review" in (contest.setup or {}):  # pins and spares of the rounds that were kept
-            spec["review"] = {part: {rid: v for rid, v in entries.items() if int(rid) in kept}
-                              for part, entries in contest.setup["review"].items()}
+        if "review" in (contest.setup or {}):
+            spec["review"] = _kept_review(contest.setup["review"], kept, old_ids)
         for row in ContestSnapshot.query.filter_by(contest_id=contest.id).all():
             db.session.delete(row)
         ContestCommand.query.filter_by(contest_id=contest.id).delete()
@@ -292,6 +292,21 @@ def _build(spec: dict, contest: Contest | None = None, old_state: dict | None = 
         db.session.add(QuestionUse(contest_id=contest.id, bank_question_id=bank_id))
     db.session.commit()
     return contest
+
+
+def _kept_review(review: dict, kept: dict[int, list], old_ids: dict[int, list]) -> dict:
+    """The review's pins and spares of the rounds an edit kept; pins follow the renumbering."""
+    out = {}
+    for part, entries in review.items():
+        out[part] = {}
+        for rid, ids in (entries or {}).items():
+            if int(rid) not in kept:
+                continue
+            if part == "pinned":
+                new = dict(zip(old_ids[int(rid)], (q["id"] for q in kept[int(rid)]), strict=True))
+                ids = [new[i] for i in ids if i in new]
+            out[part][rid] = ids
+    return out
 
 
 def _place_teams(contest: Contest, teams: list[dict]) -> None:

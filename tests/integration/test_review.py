@@ -351,6 +351,7 @@ def test_a_wager_round_keeps_each_place_s_value_through_swap_and_redraw(app, mak
     assert post(organizer_client, code, action="redraw", round=1).status_code == 303
     after = round_questions(app, code, 0)
     assert [q["level"] for q in after] == [10, 10, 30]
-    assert not {q["bank_id"] for q in after} & ({q["bank_id"] for q in before} | {spare})
+    # the redraw replaced what the round held (the swapped-out question may come back)
+    assert not {q["bank_id"] for q in after} & ({q["bank_id"] for q in before[:2]} | {spare})
     page = organizer_client.get(f"/contests/{code}/sheet").get_data(as_text=True)
     assert "30 分" in page and "10 分" in page
