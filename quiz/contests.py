@@ -7,7 +7,7 @@ changes a contest that is running or finished.
 import random
 import secrets
 
-from quiz import engine
+from quiz import engine, joinpolicy
 from quiz.extensions import db
 from quiz.live import store
 from quiz.live.runtime import Refused
@@ -146,8 +146,11 @@ def create_contest(spec: dict) -> Contest:
     code = str(spec.get("code") or _new_code())
     if Contest.query.filter_by(code=code).count():
         raise SetupError(f"the join code {code} is taken")
+    join = spec.get("join", joinpolicy.DEFAULT_POLICY)
+    if join not in joinpolicy.POLICIES:
+        raise SetupError(f"'join' must be one of {', '.join(joinpolicy.POLICIES)}")
     contest = Contest(code=code, name=str(spec["name"]).strip()[:200],
-                      host_key=secrets.token_urlsafe(24), setup=spec)
+                      host_key=secrets.token_urlsafe(24), setup=dict(spec, join=join))
     db.session.add(contest)
     for t in teams:
         contest.teams.append(Team(**t))

@@ -1,6 +1,8 @@
-// The printable results page (/results/<code>/print): the print button.
+// Pages made for paper (the results sheet, the desk cards): their print button.
 (function () {
   "use strict";
-  var b = document.getElementById("print-results");
-  if (b) b.addEventListener("click", function () { window.print(); });
+  ["print-results", "print-cards"].forEach(function (id) {
+    var b = document.getElementById(id);
+    if (b) b.addEventListener("click", function () { window.print(); });
+  });
 })();
