@@ -21,7 +21,7 @@ from flask import Flask, g
 POLICY = (
     "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; "
     "img-src 'self' data: blob:; media-src 'self' blob:; font-src 'self'; connect-src 'self'; "
-    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    "object-src 'none'; base-uri 'none'; frame-ancestors {frames}; form-action 'self'"
 )
 HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -39,8 +39,14 @@ def csp_nonce() -> str:
     return nonce
 
 
+def allow_own_frames() -> None:
+    """Let this response be framed by our own pages only (the projector, which the host console
+    mirrors in an iframe); every other page may not be framed at all."""
+    g.csp_frames = "'self'"
+
+
 def policy() -> str:
-    return POLICY.format(nonce=csp_nonce())
+    return POLICY.format(nonce=csp_nonce(), frames=g.get("csp_frames", "'none'"))
 
 
 def init_app(app: Flask) -> None:
@@ -51,4 +57,6 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("Content-Security-Policy", policy())
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
+        if g.get("csp_frames"):
+            response.headers["X-Frame-Options"] = "SAMEORIGIN"
         return response

@@ -13,7 +13,7 @@ from flask import (
     url_for,
 )
 
-from quiz import auth, joinpolicy, net
+from quiz import auth, headers, joinpolicy, net
 from quiz.models import Contest, Team
 
 bp = Blueprint("views", __name__)
@@ -84,6 +84,7 @@ def play(code):
 @bp.route("/screen/<code>")
 def screen(code):
     contest = get_contest_or_404(code)
+    headers.allow_own_frames()  # the host console mirrors the projector in an iframe
     return render_template("screen.html", contest=contest, join_url=join_url(contest),
                            ranking_rule=ranking_rule())
 
