@@ -237,6 +237,9 @@ def test_team_card_link_joins_at_once_and_plays_public_code_waits_for_the_host(s
     expect(a.locator("#ans-flag")).to_contain_text("抢到了")
     expect(b.locator("#buzz")).to_have_attribute("data-state", "late")
     shoot(a, "websec-phone-plays")
+    a.locator("#tiles .tile[data-key='B']").tap()          # 1 + 1 = 2: right
+    expect(a.locator("#result")).to_have_class(re.compile("ok"))
+    expect(a.locator("#me-score")).to_have_text("110")
 
     # a reload of B keeps its player (the token), no new request
     b.reload()
