@@ -228,3 +228,59 @@ def test_the_team_qr_code_holds_the_secret_only_for_the_host(app, organizer_clie
     with app.test_request_context():
         contest = Contest.query.filter_by(code=linked["code"]).one()
         assert team_join_url(contest, red, with_secret=False).endswith(f"?team={red}")
+
+
+# --- the attack of the report, with raw python-socketio clients against the real server --------
+
+def test_a_rival_phone_cannot_foul_or_answer_for_another_team_on_a_real_server(tmp_path):
+    import threading
+
+    from tests.integration.live_clients import Client
+    from tests.serverproc import ServerProcess
+
+    srv = ServerProcess(str(tmp_path / "instance"))
+    spec = contest_spec(join="team_links", rounds=[
+        {"kind": "compulsory", "title": "必答", "questions": [
+            {"type": "single", "stem": "1+1?", "options": ["1", "2"], "answer": ["B"]}]},
+        {"kind": "buzz", "title": "抢答", "questions": [
+            {"type": "single", "stem": "2+2?", "options": ["4", "5"], "answer": ["A"]}]}])
+    made = srv.create_contest(spec, tmp_path)
+    srv.start()
+    try:
+        code, key = made["code"], made["host_key"]
+        host = Client(srv.url, {"contest": code, "role": "host", "key": key})
+        requests = []
+        got = threading.Event()
+        host.sio.on("join_requests", lambda m: (requests.append(m), got.set()))
+        teams = [t["id"] for t in host.wait_version(0)["teams"]]
+        rival = Client(srv.url, {"contest": code, "role": "player"})
+        ack = rival.call("join", {"team": teams[0], "name": "冒充"})
+        assert ack["ok"] and ack["pending"] and "token" not in ack
+        forged = rival.call("join", {"team": teams[0], "name": "冒充", "secret": "A" * 22})
+        assert forged["error"] == "bad_team_secret"
+        # the first team's compulsory question: the rival cannot answer it, nor buzz early
+        v = host.host("next")["version"]                       # start the contest
+        v = host.host("next")["version"]                       # the compulsory round
+        state = host.wait_version(v)
+        for _ in range(4):                                     # intro, then the question
+            if state["phase"] == "answering":
+                break
+            v = host.host("next")["version"]
+            state = host.wait_version(v)
+        qid = state["question"]["id"]
+        assert state["turn"] == teams[0]
+        ans = rival.call("answer", {"question": qid, "answer": ["A"]})
+        buzz = rival.call("buzz", {"question": qid})
+        assert ans["error"] == buzz["error"] == "not_joined"
+        assert host.wait_version(v)["phase"] == "answering"    # the question is still open
+        # the real team's phone, with its secret, answers
+        secret = joinpolicy.team_secret(key, teams[0])
+        own = Client(srv.url, {"contest": code, "role": "player"})
+        joined = own.call("join", {"team": teams[0], "name": "队员", "secret": secret})
+        assert joined["ok"] and joined["token"]
+        assert own.call("answer", {"question": qid, "answer": ["B"]})["ok"]
+        assert got.wait(5) and requests[-1]["requests"][0]["name"] == "冒充"
+        for c in (host, rival, own):
+            c.sio.disconnect()
+    finally:
+        srv.stop()
