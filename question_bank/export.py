@@ -68,7 +68,7 @@ def export_zip(bank=None, category=None, type=None, difficulty=None, search=None
                 names[link.sha256] = name
             files.append(names[link.sha256])
         if files:
-            ws.cell(3 + n, col, "|".join(files))
+            template.put(ws, 3 + n, col, "|".join(files))
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("题库 questions.xlsx", template.save(wb))

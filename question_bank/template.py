@@ -11,6 +11,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from quiz.safety import write_text_cell
+
 from .answers import DIFFICULTY_ZH, LETTERS, MAX_OPTIONS
 
 # (Chinese header, English alias) — both are recognised by the importer.
@@ -162,6 +164,19 @@ def question_cells(q: dict) -> list:
     )
 
 
+def put(ws, row: int, col: int, value):
+    """Write one cell; text always as a string, never as a live formula (quiz.safety)."""
+    if isinstance(value, str):
+        return write_text_cell(ws.cell(row, col), value)
+    return ws.cell(row, col, value)
+
+
+def append_row(ws, row: int, values: list) -> None:
+    for col, value in enumerate(values, start=1):
+        if value is not None:
+            put(ws, row, col, value)
+
+
 def new_workbook(rows: list[dict], instructions: bool = True) -> Workbook:
     """A workbook in the template layout holding ``rows`` (dicts as from question_to_dict)."""
     wb = Workbook()
@@ -184,9 +199,9 @@ def new_workbook(rows: list[dict], instructions: bool = True) -> Workbook:
     for col in range(1, len(COLUMNS) + 1):
         ws.column_dimensions[get_column_letter(col)].width = WIDTHS.get(col, 14)
     wrap = Alignment(wrap_text=True, vertical="top")
-    for q in rows:
-        ws.append(question_cells(q))
-        ws.cell(ws.max_row, 2).alignment = wrap
+    for r, q in enumerate(rows, start=3):
+        append_row(ws, r, question_cells(q))
+        ws.cell(r, 2).alignment = wrap
     last = max(ws.max_row, 2) + 1000
     type_col = "A"
     level_col = get_column_letter(13)

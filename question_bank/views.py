@@ -26,8 +26,9 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from quiz.auth import organizer_required
 from quiz.extensions import db
+from quiz.safety import safe_next
 
-from . import export, media, messages, normalize, service, template
+from . import export, media, messages, normalize, previews, service, template
 from .answers import TYPES
 from .cli import limits_from_config, media_limits_from_config
 from .models import Question
@@ -43,7 +44,7 @@ def lang() -> str:
 
 
 def _upload_dir(token: str) -> str:
-    return os.path.join(current_app.instance_path, "bank_uploads", token)
+    return os.path.join(previews.root(current_app.instance_path), token)
 
 
 def _spool_ext(name: str) -> str:
@@ -51,6 +52,14 @@ def _spool_ext(name: str) -> str:
     that calamine may read it from the file (sheets.py); anything else is kept as .bin."""
     ext = os.path.splitext(name)[1].lower()
     return ext if ext in (".xlsx", ".xlsm", ".ods") else ".bin"
+
+
+def back_to(fallback: str | None = "") -> str | None:
+    """Where `next` (query or form) leads back to: a same-site path only (quiz.safety.safe_next:
+    no ``javascript:``, no ``//other.host``), else the bank's list (or ``fallback``)."""
+    if fallback == "":
+        fallback = url_for("bank.index")
+    return safe_next(request.values.get("next"), fallback)
 
 
 def type_names() -> dict:
@@ -136,7 +145,9 @@ def upload():
         return redirect(url_for("bank.index"))
     token = secrets.token_hex(16)
     folder = _upload_dir(token)
-    os.makedirs(folder)
+    previews.sweep(current_app.instance_path, current_app.config.get("QUIZ_PREVIEW_MAX_AGE_S",
+                                                                     previews.MAX_AGE_S))
+    previews.make_folder(folder)  # 0700, files 0600 (question_bank/previews.py)
     sources = []
     for i, storage in enumerate(files):
         data = storage.stream.read(limits.max_bytes + 1)
@@ -158,10 +169,8 @@ def upload():
                 name,
             )
         kept = os.path.join(folder, f"{i:02d}{_spool_ext(name)}")
-        with open(kept, "wb") as fh:
-            fh.write(data)
-        with open(os.path.join(folder, f"{i:02d}.name"), "w", encoding="utf-8") as fh:
-            fh.write(name)
+        previews.write_private(kept, data)
+        previews.write_private(os.path.join(folder, f"{i:02d}.name"), name)
         del data
         sources.append((name, pathlib.Path(kept)))  # calamine reads a workbook from the file
     report = service.import_files(
@@ -281,7 +290,7 @@ def edit(qid):
         problems = [p for p in found if p.code not in ("date_cell", "unknown_difficulty")]
         if not problems:
             flash(_("Question saved."))
-            return redirect(request.form.get("next") or url_for("bank.index"))
+            return redirect(back_to())
         db.session.rollback()
         q = db.session.get(Question, qid)
     return render_template(
@@ -291,7 +300,7 @@ def edit(qid):
         problems=problems,
         type_names=type_names(),
         reasons=[p.reason(lang()) for p in problems],
-        next=request.values.get("next") or url_for("bank.index"),
+        next=back_to(),
         media_items=media.dicts(q),
     )
 
@@ -306,7 +315,7 @@ def media_upload(qid):
     limits = media_limits_from_config()
     cap = max(limits.max_image, limits.max_av)
     request.max_content_length = cap + 1024 * 1024
-    back = url_for("bank.edit", qid=qid, next=request.form.get("next") or None)
+    back = url_for("bank.edit", qid=qid, next=back_to(None))
     try:
         storage = request.files.get("file")
     except RequestEntityTooLarge:
@@ -344,7 +353,7 @@ def media_remove(qid, sha):
         db.session.rollback()
         return _edit_page(q, [messages.text(problem, lang(), value=q.stem, where="")], 422)
     flash(_("Media removed."))
-    return redirect(url_for("bank.edit", qid=qid, next=request.form.get("next") or None))
+    return redirect(url_for("bank.edit", qid=qid, next=back_to(None)))
 
 
 def _edit_page(q, reasons, status):
@@ -355,7 +364,7 @@ def _edit_page(q, reasons, status):
         problems=[],
         type_names=type_names(),
         reasons=reasons,
-        next=request.values.get("next") or url_for("bank.index"),
+        next=back_to(),
         media_items=media.dicts(q),
     ), status
 
@@ -366,7 +375,7 @@ def delete():
     ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
     n = service.delete_questions(ids) if ids else 0
     flash(_("Deleted %(n)d questions.", n=n))
-    return redirect(request.form.get("next") or url_for("bank.index"))
+    return redirect(back_to())
 
 
 @bp.route("/bank/<int:bank_id>/delete", methods=["POST"])

@@ -22,6 +22,8 @@ from flask import (
 from flask_babel import gettext as _
 
 from quiz import config as config_module
+from quiz import sessions
+from quiz.safety import safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -80,15 +82,21 @@ def record_code_miss() -> None:
 
 
 def is_organizer() -> bool:
-    return bool(session.get("organizer"))
+    """Signed in with the organizer password, in a session still valid (quiz.sessions)."""
+    return bool(session.get("organizer")) and sessions.valid()
 
 
 def can_host(code: str) -> bool:
     """Whether this browser session may run contest ``code``."""
-    return is_organizer() or code in session.get("host_codes", [])
+    if not sessions.valid():
+        return False
+    return bool(session.get("organizer")) or code in session.get("host_codes", [])
 
 
 def grant_host(code: str) -> None:
+    if not sessions.valid():
+        session.clear()
+        sessions.start()
     codes = list(session.get("host_codes", []))
     if code not in codes:
         codes.append(code)
@@ -107,12 +115,6 @@ def organizer_required(view):
     return wrapped
 
 
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("views.index")
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     error = None
@@ -124,9 +126,9 @@ def login():
             expected = config_module.admin_password(current_app.instance_path)
             if constant_time_equal(request.form.get("password", ""), expected):
                 session.clear()
+                sessions.start()
                 session["organizer"] = True
-                session.permanent = True
-                return redirect(_safe_next(request.args.get("next")))
+                return redirect(safe_next(request.args.get("next"), url_for("views.index")))
             _record_failure(addr)
             error = _("Wrong password.")
     return render_template("login.html", error=error), (401 if error else 200)
@@ -134,6 +136,7 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    sessions.revoke()  # a copy of this cookie opens nothing any more
     session.clear()
     flash(_("Signed out."))
     return redirect(url_for("views.index"))
@@ -145,3 +148,10 @@ def check_host_key(contest, key: str | None) -> bool:
 
 def init_app(app):
     app.register_blueprint(bp)
+
+    @app.before_request
+    def drop_ended_session():
+        """A signed-out, expired or pre-rule session is emptied before any page sees it."""
+        if session.get("organizer") or session.get("host_codes"):
+            if not sessions.valid():
+                session.clear()

@@ -5,6 +5,7 @@ secret key is generated once and kept in the instance folder.
 """
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -102,4 +103,6 @@ def from_environment(instance_path: str) -> dict:
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
+        # an organizer or host signs in again after this long (quiz/sessions.py)
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=_int_env("QUIZ_SESSION_HOURS", 12)),
     }

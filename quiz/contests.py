@@ -8,7 +8,7 @@ import random
 import re
 import secrets
 
-from quiz import engine
+from quiz import engine, joinpolicy
 from quiz.extensions import db
 from quiz.live import runtime, store
 from quiz.live.runtime import Refused
@@ -259,6 +259,11 @@ def _build(spec: dict, contest: Contest | None = None, old_state: dict | None = 
         exclude |= {q["bank_id"] for q in questions if q.get("bank_id")}
     old_ids = {i: [q["id"] for q in qs] for i, qs in kept.items()}
     rounds = _rounds(spec, exclude, rng, kept)  # renumbers the kept questions in place
+    join = spec.get("join", joinpolicy.DEFAULT_POLICY)
+    if join not in joinpolicy.POLICIES:
+        raise SetupError(f"'join' must be one of {', '.join(joinpolicy.POLICIES)}",
+                         f"join 须为 {'、'.join(joinpolicy.POLICIES)} 之一", "join")
+    spec["join"] = join
     if contest is None:
         code = str(spec.get("code") or _new_code())
         if Contest.query.filter_by(code=code).count():

@@ -19,8 +19,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from quiz.results import TIEBREAK_RULE, fmt_answer, label, local_time, norm_lang
+from quiz.safety import write_text_cell
 
-DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 TIME_FORMAT = "yyyy-mm-dd hh:mm:ss.000"
 MAX_WIDTH = 60
 HEADER_FILL = PatternFill("solid", fgColor="DDE3EA")
@@ -74,11 +74,6 @@ def safe_text(value: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
-def is_dangerous(value: str) -> bool:
-    """Whether a spreadsheet could take this text for a formula."""
-    return value.startswith(DANGEROUS_PREFIXES)
-
-
 def put(ws, row: int, col: int, value):
     """Write one cell: text is always a string cell, never a formula."""
     cell = ws.cell(row=row, column=col)
@@ -92,11 +87,7 @@ def put(ws, row: int, col: int, value):
         cell.value = value
         cell.number_format = TIME_FORMAT
     else:
-        text = safe_text(str(value))
-        cell.value = text
-        cell.data_type = "s"                       # openpyxl made '=...' a formula: undo that
-        if is_dangerous(text):
-            cell.quotePrefix = True                # Excel/WPS: "this is text" (the ' prefix)
+        write_text_cell(cell, safe_text(str(value)))  # never a formula (quiz.safety)
     return cell
 
 

@@ -7,6 +7,7 @@ from sqlalchemy.engine import Engine
 
 from quiz import config as config_module
 from quiz.extensions import db, socketio
+from quiz.origins import OriginChecker
 
 
 @event.listens_for(Engine, "connect")
@@ -49,10 +50,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder="../templates",
         static_folder="../static",
     )
-    os.makedirs(app.instance_path, exist_ok=True)
+    os.makedirs(app.instance_path, mode=0o700, exist_ok=True)
     app.config.from_mapping(config_module.from_environment(app.instance_path))
     if test_config:
         app.config.update(test_config)
+    _private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
 
     db.init_app(app)
     # Handlers must be declared before the first init_app: Flask-SocketIO keeps them for
@@ -69,8 +71,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     CSRFProtect(app)
 
-    from quiz import auth, compress, setup_views, views
+    from quiz import auth, compress, headers, setup_views, views
 
+    headers.init_app(app)
     compress.init_app(app)
 
     auth.init_app(app)
@@ -119,6 +122,24 @@ def _create_test_database(app: Flask) -> None:
                 schema.mark_current(app)
 
 
+def _private_sqlite_file(uri: str) -> None:
+    """Create the SQLite file 0600 before SQLite does (its -wal and -shm files take the
+    database file's mode), and make an existing one 0600: the bank holds every answer."""
+    prefix = "sqlite:///"
+    if not uri.startswith(prefix) or uri == prefix or ":memory:" in uri:
+        return
+    path = uri[len(prefix):].split("?", 1)[0]
+    if not os.path.exists(path):
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    for name in (path, path + "-wal", path + "-shm"):
+        try:
+            if os.stat(name).st_mode & 0o077:
+                os.chmod(name, 0o600)
+        except (FileNotFoundError, PermissionError):
+            continue
+
+
 def _import_models() -> None:
     from quiz import models  # noqa: F401
 
@@ -128,24 +149,14 @@ def _import_models() -> None:
         pass
 
 
-def _origin_checker(allowed: list[str]):
-    """Same-origin always; other origins only when listed in QUIZ_ALLOWED_ORIGINS ("*": any)."""
-
-    def check(origin, environ):
-        if "*" in allowed or origin in allowed:
-            return True
-        host = environ.get("HTTP_HOST", "")
-        return origin in (f"http://{host}", f"https://{host}")
-
-    return check
-
-
 def _init_socketio(app: Flask) -> None:
     socketio.init_app(
         app,
         async_mode=_choose_async_mode(app),
         message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
-        cors_allowed_origins=_origin_checker(app.config["ALLOWED_ORIGINS"]),
+        # our own addresses and the public URL, never the request's Host (quiz/origins.py)
+        cors_allowed_origins=OriginChecker(app.config["ALLOWED_ORIGINS"], app.config["HOST"],
+                                           app.config["PORT"]),
         max_http_buffer_size=app.config["SOCKETIO_MAX_MESSAGE_BYTES"],
         ping_interval=app.config["SOCKETIO_PING_INTERVAL"],
         ping_timeout=app.config["SOCKETIO_PING_TIMEOUT"],

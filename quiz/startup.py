@@ -53,10 +53,16 @@ def start_serving(app) -> None:
 
 
 def prepare(app) -> None:
+    # The server's files (backups, media, previews, logs) are for this account only.
+    os.umask(0o077)
     with app.app_context():
         if app.config.get("QUIZ_DEMO"):
             load_demo()
         db.session.remove()
+    from question_bank import previews
+    from quiz.extensions import socketio
+
+    previews.start_sweeper(app, socketio)  # unconfirmed import previews go after an hour
 
 
 # Python's cyclic collector, tuned for a server holding thousands of long-lived connections.

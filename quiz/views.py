@@ -13,7 +13,7 @@ from flask import (
     url_for,
 )
 
-from quiz import auth, net
+from quiz import auth, headers, joinpolicy, net
 from quiz.models import Contest, Team
 
 bp = Blueprint("views", __name__)
@@ -41,6 +41,15 @@ def ranking_rule() -> str:
 
 def join_url(contest: Contest) -> str:
     return f"{net.public_base_url(current_app.config['PORT'])}/play/{contest.code}"
+
+
+def team_join_url(contest: Contest, team_id: int, with_secret: bool) -> str:
+    """A team's own join link; under the "team_links" policy it carries the team's secret, in
+    the fragment (``#k=``), which browsers never send to a server or put in a Referer."""
+    url = f"{join_url(contest)}?team={team_id}"
+    if with_secret and joinpolicy.uses_links(joinpolicy.policy_of(contest.setup)):
+        url += "#k=" + joinpolicy.team_secret(contest.host_key, team_id)
+    return url
 
 
 @bp.route("/")
@@ -75,6 +84,7 @@ def play(code):
 @bp.route("/screen/<code>")
 def screen(code):
     contest = get_contest_or_404(code)
+    headers.allow_own_frames()  # the host console mirrors the projector in an iframe
     return render_template("screen.html", contest=contest, join_url=join_url(contest),
                            ranking_rule=ranking_rule())
 
@@ -103,11 +113,30 @@ def qr(code):
     url = join_url(contest)
     team = request.args.get("team", type=int)
     if team and Team.query.filter_by(contest_id=contest.id, id=team).count():
-        url += f"?team={team}"
+        # a team's secret only for those who run the contest (the desk cards)
+        url = team_join_url(contest, team, with_secret=auth.can_host(contest.code))
     buf = io.BytesIO()
     segno.make(url, error="m").save(buf, kind="svg", scale=10, border=2, dark="#000", light="#fff")
     resp = Response(buf.getvalue(), mimetype="image/svg+xml")
-    resp.headers["Cache-Control"] = "no-cache"
+    resp.headers["Cache-Control"] = "no-store" if "#k=" in url else "no-cache"
+    return resp
+
+
+@bp.route("/contests/<code>/cards")
+def cards(code):
+    """The desk cards: one A4 page per team with its QR code and join link (to print)."""
+    contest = get_contest_or_404(code)
+    if not auth.can_host(contest.code):
+        if not auth.is_organizer():
+            return redirect(url_for("auth.login", next=request.full_path))
+        abort(403)
+    policy = joinpolicy.policy_of(contest.setup)
+    teams = [{"id": t.id, "name": t.name, "seat": t.seat, "color": t.color,
+              "url": team_join_url(contest, t.id, with_secret=True)} for t in contest.teams]
+    resp = current_app.make_response(render_template(
+        "setup/cards.html", contest=contest, teams=teams, policy=policy,
+        join_url=join_url(contest)))
+    resp.headers["Cache-Control"] = "no-store"
     return resp
 
 

@@ -12,7 +12,8 @@ def question(qtype="single", stem="1 + 1 = ?", answer=("B",), options=("1", "2",
 
 
 def contest_spec(teams=("红队", "蓝队", "绿队"), rounds=None, **extra) -> dict:
-    """A contest file with inline questions, so it needs no bank."""
+    """A contest file with inline questions, so it needs no bank. Joins are "open" (any phone
+    joins any team) unless ``join=`` says otherwise: most tests are about the game."""
     if rounds is None:
         rounds = [
             {"kind": "compulsory", "title": "必答题",
@@ -22,7 +23,7 @@ def contest_spec(teams=("红队", "蓝队", "绿队"), rounds=None, **extra) -> 
             {"kind": "all_answer", "title": "全员答题",
              "questions": [question(stem=f"全员 {i}") for i in range(1, 3)]},
         ]
-    spec = {"name": "测试竞赛", "base_score": 100,
+    spec = {"name": "测试竞赛", "base_score": 100, "join": "open",
             "teams": [{"name": n} for n in teams], "rounds": rounds}
     spec.update(extra)
     return spec

@@ -13,7 +13,7 @@ from flask_socketio import ConnectionRefusedError, join_room
 
 from quiz import auth, engine
 from quiz.extensions import socketio
-from quiz.live import players, publish, runtime, timers
+from quiz.live import join_requests, players, publish, runtime, timers
 from quiz.live.runtime import Refused
 
 log = logging.getLogger(__name__)
@@ -86,6 +86,8 @@ def on_connect(auth_data=None):
     socketio.emit("state", snap, to=sid)
     if info["player"]:
         socketio.emit("me", players.me(rt, info), to=sid)
+    if role == "host":
+        join_requests.send_listing(rt.code, to=sid)
     publish.presence_changed(rt)
 
 
@@ -101,6 +103,7 @@ def on_disconnect(*_args):
         rt.phones.pop(request.sid, None)
         rt.hosts.discard(request.sid)
         rt.screens.discard(request.sid)
+    join_requests.forget(rt.code, request.sid)
     publish.presence_changed(rt)
 
 
@@ -205,7 +208,9 @@ def on_join(info, payload):
     if info["role"] != "player":
         raise Refused("forbidden", "Only a phone may join a team.", "只有手机可以加入队伍。")
     rt = runtime.get(info["code"])
-    result = players.join(rt, info, payload, request.remote_addr or "?")
+    result = players.join(rt, info, payload, request.remote_addr or "?", request.sid)
+    if result.get("pending"):  # waits for the host (quiz/live/join_requests.py)
+        return dict(result, ok=True)
     join_room(f"player/{info['player']}")
     publish.presence_changed(rt)
     return dict(result, ok=True)

@@ -1,10 +1,11 @@
 """The host's commands: most go straight to the engine; a few need the bank or the players."""
 from quiz import contests, engine, review
-from quiz.extensions import socketio
-from quiz.live import handlers, players, publish, runtime
+from quiz.extensions import db, socketio
+from quiz.live import handlers, join_requests, players, publish, runtime
 from quiz.live.runtime import Refused
+from quiz.models import Team
 
-EDGE_ACTIONS = frozenset({"remove_player"})
+EDGE_ACTIONS = frozenset({"remove_player", "approve_join", "refuse_join"})
 
 
 def _host_actor() -> dict:
@@ -20,6 +21,8 @@ def handle(info: dict, payload: dict) -> dict:
     rt = runtime.get(info["code"])
     if action == "remove_player":
         return _remove_player(rt, payload)
+    if action in ("approve_join", "refuse_join"):
+        return _answer_join(rt, action, payload)
     command = {k: v for k, v in payload.items() if k != "action"}
     command["type"] = action
     command["actor"] = _host_actor()
@@ -47,3 +50,29 @@ def _remove_player(rt, payload: dict) -> dict:
             socketio.server.disconnect(sid, namespace="/")
     publish.presence_changed(rt)
     return {"ok": True, "removed": player.id}
+
+
+def _answer_join(rt, action: str, payload: dict) -> dict:
+    """The host lets a waiting phone in (it gets its token in ``join_approved``) or refuses it
+    (``join_refused``); every console's list of requests is updated."""
+    req = join_requests.take(rt.code, payload.get("request"))
+    sid, info = req["sid"], req["info"]
+    if action == "refuse_join" or handlers.clients.get(sid) is not info or info.get("player"):
+        join_requests.send_listing(rt.code)
+        if action == "approve_join":  # the phone left (or joined) meanwhile
+            raise Refused("unknown_request", "That phone has left.", "该手机已离开。")
+        socketio.emit("join_refused", {
+            "error": "join_refused", "message": "The host did not let this phone join.",
+            "message_zh": "主持人未同意此手机加入。"}, to=sid)
+        return {"ok": True, "refused": req["id"]}
+    team = db.session.get(Team, req["team"])
+    if team is None or team.contest_id != rt.contest_id:
+        db.session.rollback()
+        raise Refused("bad_team", "No such team in this contest.", "本场比赛没有这个队伍。")
+    result = players.admit(rt, info, team, req["name"])
+    socketio.server.enter_room(sid, f"player/{result['player']}", namespace="/")
+    socketio.emit("join_approved", dict(result, ok=True), to=sid)
+    socketio.emit("me", players.me(rt, info), to=sid)
+    join_requests.send_listing(rt.code)
+    publish.presence_changed(rt)
+    return {"ok": True, "approved": req["id"], "player": result["player"]}

@@ -7,7 +7,7 @@ from collections import defaultdict, deque
 
 from flask import current_app
 
-from quiz import engine
+from quiz import engine, joinpolicy
 from quiz.extensions import db
 from quiz.live.runtime import Refused
 from quiz.models import Contest, Player, Team
@@ -70,8 +70,9 @@ def clean_name(value) -> str:
     return name[:NAME_MAX]
 
 
-def join(rt, info: dict, payload: dict, address: str) -> dict:
-    """Create a player on a team; returns the ack fields, including the secret token."""
+def join(rt, info: dict, payload: dict, address: str, sid: str | None = None) -> dict:
+    """Join a team under the contest's join policy (quiz/joinpolicy.py): the ack fields of a
+    new player (with its secret token), or of a request waiting for the host (``pending``)."""
     if info.get("player"):
         raise Refused("already_joined", "This phone has already joined.", "此手机已经加入。")
     team_id = payload.get("team")
@@ -89,22 +90,44 @@ def join(rt, info: dict, payload: dict, address: str) -> dict:
         f"contest:{rt.code}", JOINS_PER_CONTEST
     ):
         raise Refused("rate_limited", "Too many joins; wait a minute.", "加入太频繁，请稍后再试。")
+    contest = contest_of(rt)
+    policy, host_key = joinpolicy.policy_of(contest.setup), contest.host_key
     team = db.session.get(Team, team_id)
     if team is None or team.contest_id != rt.contest_id:
         db.session.rollback()
         raise Refused("bad_team", "No such team in this contest.", "本场比赛没有这个队伍。")
+    try:
+        decision = joinpolicy.decide(policy, host_key, team.id, payload.get("secret"))
+    except joinpolicy.BadSecret:
+        db.session.rollback()
+        raise Refused("bad_team_secret",
+                      "This team link is not valid: scan your team's card again, or ask the host.",
+                      "队伍链接无效：请重新扫描本队的卡片，或联系主持人。") from None
+    if decision == joinpolicy.ASK:
+        team_id = team.id
+        db.session.rollback()
+        from quiz.live import join_requests, runtime
+
+        return join_requests.ask(rt.code, sid, info, team_id, name, runtime.now_ms())
+    return admit(rt, info, team, name)
+
+
+def admit(rt, info: dict, team: Team, name: str) -> dict:
+    """Create the player on ``team`` for the phone whose client record is ``info``; the join
+    ack fields, with the secret token (shown once; only its hash is kept)."""
     token = secrets.token_urlsafe(24)
-    player = Player(contest_id=rt.contest_id, team_id=team.id, name=name,
+    team_id, team_name = team.id, team.name
+    player = Player(contest_id=rt.contest_id, team_id=team_id, name=name,
                     token_hash=token_hash(token))
     db.session.add(player)
     db.session.commit()
-    info.update(player=player.id, team=team.id, name=name)
+    info.update(player=player.id, team=team_id, name=name)
     from quiz.live import publish
 
     with rt.lock:
-        publish.player_joined(rt, team.id, +1)
-    return {"token": token, "player": player.id, "team": team.id, "name": name,
-            "team_name": team.name}
+        publish.player_joined(rt, team_id, +1)
+    return {"token": token, "player": player.id, "team": team_id, "name": name,
+            "team_name": team_name}
 
 
 def remove(rt, player_id) -> Player:

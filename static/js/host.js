@@ -454,4 +454,26 @@
       });
     }
   });
+
+  // ---- join requests: phones that asked for a team without its link (join policy) -----------
+  var joinRequests = [];
+  function renderJoinRequests() {
+    var box = $("join-requests"), list = UI.clear($("join-requests-list"));
+    box.hidden = !joinRequests.length;
+    $("join-requests-count").textContent = String(joinRequests.length);
+    joinRequests.forEach(function (r) {
+      var t = s ? UI.teamById(s, r.team) : null;
+      var li = el("li", "join-request");
+      if (t) li.style.setProperty("--team", UI.safeColor(t.color));
+      li.appendChild(el("span", "join-request-who", T("h.request_line", { name: r.name, team: t ? t.name : "#" + r.team })));
+      [["approve_join", "h.approve", ""], ["refuse_join", "h.refuse", "secondary"]].forEach(function (a) {
+        var b = el("button", a[2], T(a[1]));
+        b.type = "button"; b.dataset.action = a[0];
+        b.addEventListener("click", function () { b.disabled = true; act(a[0], { request: r.id }, function () { b.disabled = false; }); });
+        li.appendChild(b);
+      });
+      list.appendChild(li);
+    });
+  }
+  live.socket.on("join_requests", function (m) { joinRequests = (m && m.requests) || []; renderJoinRequests(); });
 })();

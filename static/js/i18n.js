@@ -124,6 +124,13 @@
     "h.chooses": ["{team} 选择分值：", "{team} chooses a value:"], "h.value": ["{n} 分（剩 {left}）", "{n} pts ({left} left)"],
     "h.lobby_locked": ["已锁定加入", "Joining locked"], "h.lobby_open": ["可以加入", "Joining open"],
     "h.mirror_hide": ["隐藏", "hide"], "h.mirror_show": ["显示", "show"],
+    // join policy (websec): team links and the host's approval
+    "join.waiting": ["已申请加入 {team}，请等待主持人同意…", "Asked to join {team}: waiting for the host…"],
+    "err.join_refused": ["主持人未同意加入。请扫描本队卡片上的二维码，或联系主持人。", "The host did not let you in. Scan the QR code on your team's card, or ask the host."],
+    "err.bad_team_secret": ["队伍链接无效：请重新扫描本队的卡片，或联系主持人。", "This team link is not valid: scan your team's card again, or ask the host."],
+    "h.requests": ["加入申请", "Join requests"],
+    "h.request_line": ["{name} → {team}", "{name} → {team}"],
+    "h.approve": ["同意", "Let in"], "h.refuse": ["拒绝", "Refuse"],
     "h.buzzed": ["{team} 抢到了", "{team} buzzed first"]
   };
   var lang = (document.documentElement.lang || "zh-CN").toLowerCase();

@@ -42,6 +42,20 @@
   document.addEventListener("visibilitychange", function () { if (document.visibilityState === "visible" && me) keepAwake(); });
 
   // ---- join ------------------------------------------------------------------------------------
+  // A team's own link (its desk card) carries the team's secret in the fragment: #k=SECRET.
+  // It is kept for this tab only (sessionStorage) and taken out of the address bar.
+  var SECRET_KEY = "quiz-team-secret-" + code, teamSecret = null, joinAsked = null;
+  (function () {
+    var m = /(?:^#|&)k=([A-Za-z0-9_-]{16,64})/.exec(location.hash || "");
+    try {
+      if (m && presetTeam) {
+        sessionStorage.setItem(SECRET_KEY, JSON.stringify({ team: presetTeam, k: m[1] }));
+        history.replaceState(null, "", location.pathname + location.search);
+      }
+      var kept = JSON.parse(sessionStorage.getItem(SECRET_KEY) || "null");
+      if (kept && kept.team === presetTeam) teamSecret = kept.k;
+    } catch (e) { if (m && presetTeam) teamSecret = m[1]; }
+  })();
   var pickedTeam = presetTeam;
   function buildTeams(s) {
     var box = $("join-teams");
@@ -76,21 +90,40 @@
     var name = $("join-name").value.trim();
     if (!pickedTeam) { showJoinError(T("join.pick_team")); return; }
     if (!name) { showJoinError(T("join.need_name")); $("join-name").focus(); return; }
-    $("join-go").disabled = true; $("join-go").textContent = T("join.joining");
     keepAwake();
-    live.emit("join", { team: pickedTeam, name: name }, function (ack) {
+    askToJoin({ team: pickedTeam, name: name });
+  });
+  function askToJoin(payload) {
+    if (teamSecret && payload.team === presetTeam) payload.secret = teamSecret;
+    $("join-go").disabled = true; $("join-go").textContent = T("join.joining");
+    showJoinError(""); showJoinWait(null);
+    live.emit("join", payload, function (ack) {
       $("join-go").disabled = false; $("join-go").textContent = T("join.go");
       if (!ack.ok) {
         if (ack.error === "already_joined") { location.reload(); return; }
         showJoinError(errText(ack)); return;
       }
-      store(KEY, ack.token);
-      live.setAuth({ token: ack.token });
-      me = { player: ack.player, team: ack.team, name: ack.name, answer: null };
-      buzzVibe(40);
-      render();
+      if (ack.pending) {  // the host lets this phone in (join_approved) or not (join_refused)
+        joinAsked = { team: payload.team, name: payload.name };
+        showJoinWait(payload.team); return;
+      }
+      joined(ack);
     });
-  });
+  }
+  function joined(ack) {
+    joinAsked = null; showJoinWait(null);
+    store(KEY, ack.token);
+    live.setAuth({ token: ack.token });
+    me = { player: ack.player, team: ack.team, name: ack.name, answer: null };
+    buzzVibe(40);
+    render();
+  }
+  function showJoinWait(teamId) {
+    var p = $("join-wait"), t = teamId && state ? UI.teamById(state, teamId) : null;
+    p.hidden = !teamId;
+    p.textContent = teamId ? T("join.waiting", { team: t ? t.name : "" }) : "";
+    $("join-go").hidden = !!teamId;
+  }
   function showJoinError(text) { var p = $("join-error"); p.textContent = text; p.hidden = !text; }
 
   // ---- the header: team, name, score -----------------------------------------------------------
@@ -371,6 +404,8 @@
     onStatus: function (ok) {
       if (ok) everConnected = true;
       banner.hidden = ok || !everConnected;
+      // a request waits only while its socket lives: ask again after a reconnect
+      if (ok && joinAsked && !me) askToJoin({ team: joinAsked.team, name: joinAsked.name });
     },
     onRefused: function (data) {
       if (data && data.error === "bad_token") {
@@ -385,6 +420,11 @@
       $("removed-text").textContent = window.QuizI18n.zh ? data.message_zh : data.message;
       screen("s-removed");
     }
+  });
+  live.socket.on("join_approved", function (ack) { if (ack && ack.token && !me) joined(ack); });
+  live.socket.on("join_refused", function (data) {
+    joinAsked = null; showJoinWait(null);
+    showJoinError(errText(data || { error: "join_refused" }));
   });
   $("rejoin").addEventListener("click", function () { location.reload(); });
   if (!load(KEY)) screen("s-join");

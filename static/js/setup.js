@@ -313,6 +313,7 @@
     s.date = byId("contest-date").value || undefined;
     s.base_score = byId("base-score").value === "" ? 100 : Number(byId("base-score").value);
     s.bank = byId("contest-bank").value || undefined;
+    s.join = byId("join-policy").value;
     s.exclude_used = byId("exclude-used").checked;
     s.media_on_phones = byId("media-on-phones").checked;
     s.teams = [];
@@ -424,6 +425,7 @@
   byId("contest-date").value = spec.date || "";
   if (spec.base_score !== undefined) byId("base-score").value = spec.base_score;
   if (spec.bank) byId("contest-bank").value = spec.bank;
+  byId("join-policy").value = spec.join || "team_links";
   byId("exclude-used").checked = !!spec.exclude_used;
   byId("media-on-phones").checked = !!spec.media_on_phones;
   (spec.teams || []).forEach(addTeam);

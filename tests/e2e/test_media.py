@@ -97,6 +97,7 @@ def media_server(tmp_path_factory):
                 "name": "图片与音频题",
                 "code": CODE,
                 "media_on_phones": True,
+                "join": "open",  # any phone joins any team (tests/e2e/test_websec.py: policies)
                 "teams": [
                     {"name": "红队", "color": "#e53935"},
                     {"name": "蓝队", "color": "#1e88e5"},
