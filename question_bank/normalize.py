@@ -603,18 +603,20 @@ class _RowReader:
             found = L.split_options(stem, in_stem=True)
             if found:
                 stem, options = found
-        if not answer:
-            found = L.answer_in_stem(stem, letters=sum(1 for o in options if o) >= 2)
-            if found:
-                stem, answer = found
-        if not (kind or answer or tagged or any(options)):
+        bare = not (kind or answer or tagged or any(options))
+        if bare:
             opened = L.section(stem)
             if opened is not None:
                 self.section = opened
                 return None
-            if L.is_note(stem, self.in_choices()):
-                self.out.notes.append(self._problem("skipped_note", self._main[0], stem))
-                return None
+        if not answer:
+            found = L.answer_in_stem(stem, letters=sum(1 for o in options if o) >= 2)
+            if found:
+                stem, answer = found
+                bare = False
+        if bare and L.is_note(stem, self.in_choices()):
+            self.out.notes.append(self._problem("skipped_note", self._main[0], stem))
+            return None
         opened = self.section
         if opened is not None:
             implied = implied or opened.type
