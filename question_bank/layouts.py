@@ -29,6 +29,8 @@ column-by-column fast path (``_read_run``) sends every row that may need one of 
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -232,9 +234,7 @@ def tidy_options(options: list[str]) -> tuple[list[str], str]:
 
 # --------------------------------------------------------------------------- block layouts
 
-_STARTS_WITH_MARK = re.compile(
-    r"(?:^|(?<=\x00))[ \t\u3000]*(?:[(（]\s*[A-H]\s*[)）]|[A-H]\s*[.．、:：)）])"
-)
+_STARTS_WITH_MARK = re.compile(r"[ \t\u3000]*(?:[(（]\s*[A-H]\s*[)）]|[A-H]\s*[.．、:：)）])")
 
 
 def join_option_rows(
@@ -247,13 +247,13 @@ def join_option_rows(
     its text joins the question's stem cell on a new line, its answer cell fills the
     question's when that is empty. Rows are (number, cells); joined rows are copies."""
     try:
-        column = "\x00".join([cells[stem] for _, cells in rows])
+        column = "\x00" + "\x00".join([cells[stem] for _, cells in rows])
     except (IndexError, TypeError):  # a short row, a cell that is not text
-        column = "\x00".join(
+        column = "\x00" + "\x00".join(
             cells[stem] if stem < len(cells) and type(cells[stem]) is str else ""
             for _, cells in rows
         )
-    if not _STARTS_WITH_MARK.search(column):
+    if not _COLUMN_STARTS_WITH_MARK.search(column):
         return rows
     out: list = []
     target = None  # the question row being joined (a copy)
@@ -281,14 +281,40 @@ def join_option_rows(
 
 
 # ------------------------------------------------------------------- hints for the fast path
-# Supersets of what the rules above look for, each alternative starting with a plain character
-# (so a scan of a whole column is quick); a cell they find is read on its own by read().
+# Supersets of what the rules above look for. ``hinted()`` finds the cells of a whole column
+# that one may match in a few scans of the column joined: each pattern starts with a literal
+# (quick to look for), or is only tried when one of its "gate" characters is in the column.
 
-# a stem (numbering removed) that a rule may change: an option marker, an answer in
-# parentheses, a leading tag
-STEM_HINT = re.compile(
-    r"[A-H]\s*[.．、:：)）]|[(（][\s\u3000]*(?:[A-H√×✓✗✔✘对错]|正确)|[【\[]|^[(（]|\x00[(（]"
+_REMARK_ANYWHERE = r"(?:PS|ps|Ps|pS|注|备注|说明)\s*[:：]"
+# a stem (numbering removed) that a rule may change: an answer or a marker in parentheses,
+# a letter marker, a leading tag
+STEM_HINTS = (
+    (None, re.compile(r"（[\s\u3000]*(?:[A-H√×✓✗✔✘对错]|正确)").finditer),
+    (None, re.compile(r"\([\s\u3000]*(?:[A-H√×✓✗✔✘对错]|正确)").finditer),
+    ("ABCDEFGH", re.compile(r"[A-H]\s*[.．、:：)）]").finditer),
+    (None, re.compile(r"\x00[(（【\[]").finditer),
 )
 # an option cell with a remark; the first option cell also with a second line or a marker
-OPTION_HINT = re.compile(r"(?:PS|ps|Ps|pS|注|备注|说明)\s*[:：]")
-FIRST_OPTION_HINT = re.compile(OPTION_HINT.pattern + r"|\n|[B-H]\s*[.．、:：)）]|[(（]\s*[B-H]")
+OPTION_HINTS = (("注说Pp", re.compile(_REMARK_ANYWHERE).finditer),)
+_FIRST_OPTION = re.compile(_REMARK_ANYWHERE + r"|\n|[B-H]\s*[.．、:：)）]|[(（]\s*[B-H]")
+FIRST_OPTION_HINTS = (("注说PpBCDEFGH(（\n", _FIRST_OPTION.finditer),)
+# a column where some cell starts with an option marker (join_option_rows), "\x00" before each
+_COLUMN_STARTS_WITH_MARK = re.compile(
+    r"\x00[ \t\u3000]*(?:[(（]\s*[A-H]\s*[)）]|[A-H]\s*[.．、:：)）])"
+)
+
+
+def hinted(values: list[str], hints: tuple) -> set[int]:
+    """The indexes of the ``values`` where one of the ``hints`` ((gate, finditer)) matches."""
+    joined = "\x00" + "\x00".join(values)
+    ends = None
+    found: set[int] = set()
+    for gate, finditer in hints:
+        if gate is not None and not any(ch in joined for ch in gate):
+            continue
+        for match in finditer(joined):
+            if ends is None:
+                ends = list(itertools.accumulate(len(v) + 1 for v in values))
+            # the match's last character, in the column without its leading "\x00"
+            found.add(bisect.bisect_right(ends, match.end() - 2))
+    return found

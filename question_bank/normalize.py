@@ -330,16 +330,13 @@ class _RowReader:
             if _SEP in joined:
                 packed = False
             if 0 < k <= n:  # an option cell that layouts.tidy_options() may change
-                hint = _FIRST_OPTION_HINT if k == 1 else _OPTION_HINT
-                if hint("\x00".join(values)):
-                    slow.update(i for i, v in enumerate(values) if hint(v))
+                slow.update(L.hinted(values, L.FIRST_OPTION_HINTS if k == 1 else L.OPTION_HINTS))
                 letter = a.LETTERS[k - 1]
                 if letter in values or letter.lower() in values:  # a placeholder?
                     slow.update(i for i, v in enumerate(values) if v.upper() == letter)
             texts.append(values)
         stems, notes = a.split_stems(texts[0])
-        if _STEM_HINT("\x00".join(stems)):  # a stem that layouts.py may change
-            slow.update(i for i, stem in enumerate(stems) if _STEM_HINT(stem))
+        slow.update(L.hinted(stems, L.STEM_HINTS))  # stems that layouts.py may change
         options_of = map(list, zip(*texts[1 : n + 1], strict=True)) if n else ([] for _ in rows)
         blank, none = [""] * count, [None] * count  # an absent column (only read)
         answers = texts[n + 1] or blank
@@ -757,9 +754,6 @@ class _RowReader:
 _NEEDS_TABLE = a._NEEDS_TABLE.search
 _TABLE = a._TABLE
 _STARTS_WITH_MARK = L._STARTS_WITH_MARK.match
-_STEM_HINT = L.STEM_HINT.search
-_OPTION_HINT = L.OPTION_HINT.search
-_FIRST_OPTION_HINT = L.FIRST_OPTION_HINT.search
 
 
 _difficulty = functools.lru_cache(maxsize=256)(a.difficulty)
