@@ -33,6 +33,7 @@ import bisect
 import itertools
 import re
 from dataclasses import dataclass
+from operator import itemgetter
 
 from . import answers as a
 
@@ -247,13 +248,13 @@ def join_option_rows(
     its text joins the question's stem cell on a new line, its answer cell fills the
     question's when that is empty. Rows are (number, cells); joined rows are copies."""
     try:
-        column = "\x00" + "\x00".join([cells[stem] for _, cells in rows])
+        column = "\x00" + "\x00".join(map(itemgetter(stem), map(itemgetter(1), rows)))
     except (IndexError, TypeError):  # a short row, a cell that is not text
         column = "\x00" + "\x00".join(
             cells[stem] if stem < len(cells) and type(cells[stem]) is str else ""
             for _, cells in rows
         )
-    if not _COLUMN_STARTS_WITH_MARK.search(column):
+    if not any(ch in column for ch in LETTERS) or not _COLUMN_STARTS_WITH_MARK.search(column):
         return rows
     out: list = []
     target = None  # the question row being joined (a copy)
@@ -288,9 +289,10 @@ def join_option_rows(
 _REMARK_ANYWHERE = r"(?:PS|ps|Ps|pS|注|备注|说明)\s*[:：]"
 # a stem (numbering removed) that a rule may change: an answer or a marker in parentheses,
 # a letter marker, a leading tag
+_IN_PARENS = "ABCDEFGH√×✓✗✔✘对错正"
 STEM_HINTS = (
-    (None, re.compile(r"（[\s\u3000]*(?:[A-H√×✓✗✔✘对错]|正确)").finditer),
-    (None, re.compile(r"\([\s\u3000]*(?:[A-H√×✓✗✔✘对错]|正确)").finditer),
+    (_IN_PARENS, re.compile(r"（[\s\u3000]*(?:[A-H√×✓✗✔✘对错]|正确)").finditer),
+    (_IN_PARENS, re.compile(r"\([\s\u3000]*(?:[A-H√×✓✗✔✘对错]|正确)").finditer),
     ("ABCDEFGH", re.compile(r"[A-H]\s*[.．、:：)）]").finditer),
     (None, re.compile(r"\x00[(（【\[]").finditer),
 )
@@ -304,11 +306,14 @@ _COLUMN_STARTS_WITH_MARK = re.compile(
 )
 
 
-def hinted(values: list[str], hints: tuple) -> set[int]:
-    """The indexes of the ``values`` where one of the ``hints`` ((gate, finditer)) matches."""
+def hinted(values: list[str], hints: tuple, letter: str = "") -> set[int]:
+    """The indexes of the ``values`` where one of the ``hints`` ((gate, finditer)) matches,
+    or that are ``letter`` alone (in either case: a placeholder, see tidy_options)."""
     joined = "\x00" + "\x00".join(values)
     ends = None
     found: set[int] = set()
+    if letter and (letter in joined or letter.lower() in joined):
+        found.update(i for i, v in enumerate(values) if len(v) == 1 and v.upper() == letter)
     for gate, finditer in hints:
         if gate is not None and not any(ch in joined for ch in gate):
             continue

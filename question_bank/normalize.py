@@ -330,10 +330,8 @@ class _RowReader:
             if _SEP in joined:
                 packed = False
             if 0 < k <= n:  # an option cell that layouts.tidy_options() may change
-                slow.update(L.hinted(values, L.FIRST_OPTION_HINTS if k == 1 else L.OPTION_HINTS))
-                letter = a.LETTERS[k - 1]
-                if letter in values or letter.lower() in values:  # a placeholder?
-                    slow.update(i for i, v in enumerate(values) if v.upper() == letter)
+                hints = L.FIRST_OPTION_HINTS if k == 1 else L.OPTION_HINTS
+                slow.update(L.hinted(values, hints, a.LETTERS[k - 1]))
             texts.append(values)
         stems, notes = a.split_stems(texts[0])
         slow.update(L.hinted(stems, L.STEM_HINTS))  # stems that layouts.py may change
