@@ -309,13 +309,15 @@ _COLUMN_STARTS_WITH_MARK = re.compile(
 def hinted(values: list[str], hints: tuple, letter: str = "") -> set[int]:
     """The indexes of the ``values`` where one of the ``hints`` ((gate, finditer)) matches,
     or that are ``letter`` alone (in either case: a placeholder, see tidy_options)."""
-    joined = "\x00" + "\x00".join(values)
-    ends = None
+    joined = "\x00".join(["", *values])
     found: set[int] = set()
     if letter and (letter in joined or letter.lower() in joined):
         found.update(i for i, v in enumerate(values) if len(v) == 1 and v.upper() == letter)
+    gates = {ch for gate, _ in hints if gate for ch in gate}
+    present = {ch for ch in gates if ch in joined}  # each character looked for once
+    ends = None
     for gate, finditer in hints:
-        if gate is not None and not any(ch in joined for ch in gate):
+        if gate is not None and present.isdisjoint(gate):
             continue
         for match in finditer(joined):
             if ends is None:
