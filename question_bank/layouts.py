@@ -192,7 +192,7 @@ def section(text: str) -> Section | None:
 
 _ASKS = re.compile(r"[?？]|[（(][\s\u3000]*[)）]|_{2,}|＿")
 _NOTE_WORDS = re.compile(
-    r"^(?:以下|以上|下面|如下)(?:为|是|均为|都是|全是|皆为|部分)|^(?:PS|ps|Ps|注|备注|说明|提示)\s*[:：]"
+    r"^(?:以下|以上)(?:为|是|均为|都是|全是|皆为|部分)|^(?:PS|ps|Ps|注|备注|说明|提示)\s*[:：]"
 )
 CHOICES = frozenset({"single", "multiple", "choice"})
 
