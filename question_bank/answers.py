@@ -116,8 +116,11 @@ def fingerprints(texts: list[str]) -> list[str]:
 
 # --------------------------------------------------------------------------- question text
 
+# '12、' '12.' '12．' '12,' '12)' '(12)' '第12题' '第十二题', however typed ('1.、', '1 、',
+# '第 1 题：'); never '1.5', '3:2', '1,000'
 _NUMBERING = re.compile(
-    r"^(?:\d{1,4}\s*[、．]|\d{1,4}\.(?!\d)|[（(]\d{1,4}[)）]|第\d{1,4}题[、.．:：]?)\s*"
+    r"^(?:\d{1,4}\s*(?:[、．)）]|[.,，:：](?!\d))(?:\s*[、．.,，:：)）](?!\d))*"
+    r"|[（(]\d{1,4}[)）]|第\s*(?:\d{1,4}|[一二三四五六七八九十百]{1,6})\s*题(?:\s*[、.．:：,，])?)\s*"
 )
 _ATTRIBUTION = re.compile(r"\s*【(出题|来源|出处)[:：]([^】]*)】\s*$")
 _BLANK = re.compile(r"[（(]\s*[)）]|_{2,}|＿{2,}|﹍{2,}")
@@ -378,6 +381,11 @@ def choice_answer(text: str, options: list[str]) -> list[int] | str:
     parts = [squash(t) for t in re.split(r"[|｜;；、,，]+", raw) if t.strip()]
     if parts and all(p in keys for p in parts):
         return sorted({keys.index(p) for p in parts})
+    prefix = _OPTION_PREFIX.match(raw)  # 'B、《史记》': the letter and its option's text
+    if prefix:
+        index = LETTERS.index((prefix.group(1) or prefix.group(2)).upper())
+        if index < count and keys[index] == squash(raw[prefix.end() :]):
+            return [index]
     return "answer_unparsed"
 
 

@@ -134,6 +134,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法识别的难度“{value}”，已留空。",
         "Unknown difficulty '{value}'; left empty.",
     ),
+    # skipped notes (a row that is not a question: layouts.is_note)
+    "skipped_note": (
+        "说明文字“{value}”不是题目（没有选项和答案），已跳过。",
+        "The note '{value}' is not a question (no options, no answer); skipped.",
+    ),
 }
 
 

@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import answers as a
+from . import layouts as L
 from .cellformat import cell_text
 from .headers import (  # noqa: F401  (re-exported: the header rules live there)
     _STRONG,
@@ -162,6 +163,9 @@ class ParseResult:
     skipped: list[SkippedSheet] = field(default_factory=list)
     sheets: dict[str, int] = field(default_factory=dict)  # "file / sheet" -> questions read
     media: object = None  # the import's media.Collector
+    # rows that are notes among the data ('以下为新题'), not questions: code 'skipped_note',
+    # the row's place and its text as the value (layouts.is_note)
+    notes: list[Problem] = field(default_factory=list)
 
 
 class _RowReader:
@@ -172,6 +176,7 @@ class _RowReader:
         self.use(cols)
         self.sheet_points = a.points_from_sheet_name(sheet.name)
         self.row = 0
+        self.section: L.Section | None = None  # the last section row's ('一、单选题')
 
     def use(self, cols: Columns) -> None:
         """Read with these columns from now on; resolves the ones every row reads in one go
@@ -191,6 +196,22 @@ class _RowReader:
         self._pick = operator.itemgetter(*(-1 if c is None else c for c in text_cols))
         self._pad = [""] * (max((c for c in text_cols if c is not None), default=0) + 2)
         self._n_options = len(cols.options)
+
+    def continues(self, row: tuple[int, list]) -> bool:
+        """Whether this row's stem cell starts with an option marker (an option row)."""
+        col = self.cols.fields.get("stem")
+        cells = row[1]
+        text = cells[col] if col is not None and col < len(cells) else ""
+        return type(text) is str and _STARTS_WITH_MARK(text) is not None
+
+    def join(self, block: list[tuple[int, list]]) -> list[tuple[int, list]]:
+        """The block with option rows joined to their question (layouts.join_option_rows)."""
+        get = self.cols.fields.get
+        if get("stem") is None:
+            return block
+        return L.join_option_rows(
+            block, get("stem"), tuple(self.cols.options), get("type"), get("answer")
+        )
 
     def read_block(self, block: list[tuple[int, list]]) -> None:
         """The questions of these rows, in order, into ``out``; a repeated header switches the
@@ -308,8 +329,12 @@ class _RowReader:
                 values = list(map(str.strip, values))
             if _SEP in joined:
                 packed = False
+            if 0 < k <= n:  # an option cell that layouts.tidy_options() may change
+                hints = L.FIRST_OPTION_HINTS if k == 1 else L.OPTION_HINTS
+                slow.update(L.hinted(values, hints, a.LETTERS[k - 1]))
             texts.append(values)
         stems, notes = a.split_stems(texts[0])
+        slow.update(L.hinted(stems, L.STEM_HINTS))  # stems that layouts.py may change
         options_of = map(list, zip(*texts[1 : n + 1], strict=True)) if n else ([] for _ in rows)
         blank, none = [""] * count, [None] * count  # an absent column (only read)
         answers = texts[n + 1] or blank
@@ -335,10 +360,14 @@ class _RowReader:
         made: list[ParsedQuestion] = []
         keys: list[str] = []
 
+        sectioned = self.section is not None  # then every row is read on its own
+
         def one(i: int) -> None:  # the row on its own, by the definition
+            nonlocal sectioned
             question = self.read(numbers[i], rows[i])
             if question is not None:
                 append(question)
+            sectioned = self.section is not None
 
         i = -1
         for stem, options, raw, qtype, value, time_limit, level, category, explanation in zip(
@@ -354,7 +383,7 @@ class _RowReader:
             strict=True,
         ):
             i += 1
-            if not stem or i in slow:
+            if not stem or sectioned or i in slow:
                 one(i)
                 continue
             while options and not options[-1]:
@@ -370,7 +399,8 @@ class _RowReader:
                 answer = ["true" if truth else "false"]
                 options = []
             elif qtype in ("single", "multiple", "choice"):
-                if not raw or not 2 <= len(options) <= a.MAX_OPTIONS or "" in options:
+                # two options may be true/false (对/错): read()
+                if not raw or not 3 <= len(options) <= a.MAX_OPTIONS or "" in options:
                     one(i)
                     continue
                 # letters ('ABD', 'A、B'): what choice_answer() gives them, from a cache
@@ -388,7 +418,10 @@ class _RowReader:
                     qtype = "single" if len(picks) == 1 else "multiple"
                 answer = _LETTER_LISTS.get(picks) or _letters(picks)
             else:
-                answer = a.text_answers(raw) if raw else [o for o in options if o]
+                if not raw:  # a section row, a note, or a question without an answer: read()
+                    one(i)
+                    continue
+                answer = a.text_answers(raw)
                 if qtype == "fill_blank" and not answer:
                     one(i)
                     continue
@@ -501,6 +534,11 @@ class _RowReader:
                 self.problem("missing_stem", self._main[0])
             return None
         stem, note = a.split_stem(stem_raw)
+        if stem:
+            laid = self.layout(stem, options, answer_raw, type_raw)
+            if laid is None:  # a section row or a note
+                return None
+            stem, options, answer_raw, implied, implied_points, remark = laid
         if not stem:
             self.problem("missing_stem", self._main[0], stem_raw)
             return None
@@ -508,7 +546,7 @@ class _RowReader:
             options.pop()
         if len(options) > 1:
             options = a.strip_option_prefixes(options)
-        declared = _parse_type(type_raw) if type_raw else None
+        declared = _parse_type(type_raw) if type_raw else implied
         if type_raw and declared is None:
             self.problem("unknown_type", self._main[-1], type_raw)
             return None
@@ -517,12 +555,13 @@ class _RowReader:
             return None
         if qtype not in ("single", "multiple"):
             options = []
-        extras = self.extras(cells, labels)
+        extras = self.extras(cells, labels, implied_points)
         if extras is None:
             return None
         points, time_limit, level, category, explanation = extras
-        if note:
-            explanation = f"{explanation}\n{note}" if explanation else note
+        for extra in (note, remark):
+            if extra:
+                explanation = f"{explanation}\n{extra}" if explanation else extra
         question = ParsedQuestion(
             qtype,
             stem,
@@ -544,12 +583,61 @@ class _RowReader:
             question.media_ref = [(col_letter(c + off), t) for c, t in refs if t] or None
         return question
 
+    def layout(self, stem: str, options: list[str], answer: str, kind: str) -> tuple | None:
+        """The row's cells as layouts.py reads them: (stem, options, answer, the type and the
+        points the stem or the section gives, a remark for the explanation); None for a
+        section row (it sets ``self.section``) or a note (listed in ``out.notes``)."""
+        remark = ""
+        if any(options):
+            options, remark = L.tidy_options(options)
+        implied = points = None
+        tagged = L.type_in_stem(stem) if stem[0] in "(（【[" else None
+        if tagged:
+            stem, implied, points = tagged
+        if not any(options):
+            found = L.split_options(stem, in_stem=True)
+            if found:
+                stem, options = found
+        bare = not (kind or answer or tagged or any(options))
+        if bare:
+            opened = L.section(stem)
+            if opened is not None:
+                self.section = opened
+                return None
+        if not answer:
+            found = L.answer_in_stem(stem, letters=sum(1 for o in options if o) >= 2)
+            if found:
+                stem, answer = found
+                bare = False
+        if bare and L.is_note(stem, self.in_choices()):
+            self.out.notes.append(self._problem("skipped_note", self._main[0], stem))
+            return None
+        opened = self.section
+        if opened is not None:
+            implied = implied or opened.type
+            points = opened.points if points is None else points
+            if not answer and not any(options):
+                answer = opened.answer
+        return stem, options, answer, implied, points, remark
+
+    def in_choices(self) -> bool:
+        """Whether the row sits among choice questions: in a choice section, or (before any
+        section) under a header with option columns."""
+        if self.section is not None:
+            return self.section.type in L.CHOICES
+        return bool(self.cols.options)
+
     def answer(
         self, stem: str, declared: str | None, options: list[str], raw: str
     ) -> tuple[str | None, list[str]]:
-        """(type, answer) for this row, or (None, []) after recording the problem."""
+        """(type, answer) for this row, or (None, []) after recording the problem.
+
+        A single choice between two options that read as true and false (对/错, 正确/错误) is a
+        true/false question."""
         col = self.cols.fields.get("answer")
         qtype = declared or self.infer(stem, options, raw)
+        if qtype in ("single", "choice") and len(options) == 2 and _two_truths(options):
+            qtype = "true_false"
         if qtype == "true_false":
             value = a.truth(raw) if raw else None
             if value is None and raw and options:
@@ -619,11 +707,15 @@ class _RowReader:
         # a list of accepted texts, or a blank to fill in the stem
         return "fill_blank" if listed or a.has_blank(stem) else "open"
 
-    def extras(self, cells: list, labels: list | None = None) -> tuple | None:
+    def extras(
+        self, cells: list, labels: list | None = None, points: int | None = None
+    ) -> tuple | None:
         """(points, time_limit, difficulty, category, explanation); None after a problem.
 
-        ``labels``: the row's difficulty, category, explanation and hint, already clean."""
-        points, time_limit = self.sheet_points, None
+        ``labels``: the row's difficulty, category, explanation and hint, already clean.
+        ``points``: what the stem or its section gives, when the points column gives none
+        (else the sheet name's)."""
+        points, time_limit = self.sheet_points if points is None else points, None
         width = len(cells)
         for col, is_points in self._numbers:  # the points and time limit columns present
             value = cells[col] if col < width else ""
@@ -659,6 +751,7 @@ class _RowReader:
 
 _NEEDS_TABLE = a._NEEDS_TABLE.search
 _TABLE = a._TABLE
+_STARTS_WITH_MARK = L._STARTS_WITH_MARK.match
 
 
 _difficulty = functools.lru_cache(maxsize=256)(a.difficulty)
@@ -680,6 +773,11 @@ _LETTER_LISTS: dict[tuple[int, ...], list[str]] = {}  # option indexes -> answer
 def _letters(picks: tuple[int, ...]) -> list[str]:
     letters = _LETTER_LISTS[picks] = [a.LETTERS[i] for i in picks]
     return letters
+
+
+def _two_truths(options: list[str]) -> bool:
+    """Two options that read as true and as false (对/错, 正确/错误, √/×)."""
+    return {_truth(options[0]), _truth(options[1])} == {True, False}
 
 
 def _may_be_header(value) -> bool:
@@ -741,8 +839,15 @@ def parse_sheet(file: str, sheet: RawSheet, out: ParseResult) -> None:
     problems_before = len(out.problems)
     reader = _RowReader(file, sheet, cols, out)
     rest = itertools.chain(head[start:], rows)
-    while block := list(itertools.islice(rest, BLOCK_ROWS)):
-        reader.read_block(block)
+    pending: list = []
+    while block := pending + list(itertools.islice(rest, BLOCK_ROWS - len(pending))):
+        pending = []
+        for row in rest:  # a question's option rows (layouts.join_option_rows) stay with it
+            if not reader.continues(row):
+                pending = [row]
+                break
+            block.append(row)
+        reader.read_block(reader.join(block))
     count = len(out.questions) - before
     if "stem" not in cols.fields and count == 0:
         found = ", ".join(_header_names(head))

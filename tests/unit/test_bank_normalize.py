@@ -10,7 +10,15 @@ from question_bank import answers as a
 from question_bank import cellformat, normalize
 from question_bank.sheets import RawSheet, Workbook
 
-PURE = ("sheets.py", "normalize.py", "headers.py", "messages.py", "answers.py", "cellformat.py")
+PURE = (
+    "sheets.py",
+    "normalize.py",
+    "headers.py",
+    "messages.py",
+    "answers.py",
+    "cellformat.py",
+    "layouts.py",
+)
 
 
 def parse(rows, name="Sheet1", formats=None, offset=0):
