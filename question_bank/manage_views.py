@@ -55,7 +55,7 @@ def contests_line(ids) -> tuple[list[str], list[str]]:
         return [_("No contest uses these questions.")], []
     line = _("Contests that drew some of these questions: %(n)d (their copies stay as they are):",
              n=len(used))
-    names = [_("%(name)s (%(n)d questions)", name=name, n=n) for name, n in used[:CONTESTS_SHOWN]]
+    names = [_("%(name)s (questions: %(n)d)", name=name, n=n) for name, n in used[:CONTESTS_SHOWN]]
     return [line], names
 
 
@@ -127,14 +127,14 @@ def bank_merge(bank_id):
     source_name = bank.name
     if confirmed():
         plan = manage.merge_banks(bank.id, plan.target.id)
-        flash(_("Merged %(src)s into %(dst)s: %(n)d questions moved, %(d)d duplicates dropped.",
+        flash(_("Merged %(src)s into %(dst)s. Moved: %(n)d; duplicates dropped: %(d)d.",
                 src=source_name, dst=plan.target.name, n=len(plan.moving),
                 d=len(plan.duplicates)))
         return redirect(url_for("bank.index", bank=plan.target.id))
     lines = [
-        _("%(n)d questions of %(src)s will move into %(dst)s.", n=len(plan.moving),
+        _("Questions of %(src)s that will move into %(dst)s: %(n)d.", n=len(plan.moving),
           src=source_name, dst=plan.target.name),
-        _("%(d)d questions are already in %(dst)s (same question): they are dropped.",
+        _("Questions %(dst)s already has (the same question), which are dropped: %(d)d.",
           d=len(plan.duplicates), dst=plan.target.name),
         _("The bank %(src)s is then removed.", src=source_name),
     ]
@@ -156,14 +156,14 @@ def delete_bank(bank_id):
         name = bank.name
         n = manage.question_count(bank.id)
         service.delete_bank(bank.id)
-        flash(_("Deleted the bank %(name)s and its %(n)d questions.", name=name, n=n))
+        flash(_("Deleted the bank %(name)s with its questions: %(n)d.", name=name, n=n))
         return redirect(url_for("bank.index"))
     ids = select(Question.id).where(Question.bank_id == bank.id)
     lines, names = contests_line(ids)
     n = manage.question_count(bank.id)
     return confirm_page(
         _("Delete the bank %(name)s?", name=bank.name),
-        [_("Its %(n)d questions will be deleted.", n=n)] + lines,
+        [_("Questions deleted with it: %(n)d.", n=n)] + lines,
         url_for("bank.delete_bank", bank_id=bank.id), [], _("Delete the bank"), names,
         back=url_for("bank.bank_show", bank_id=bank.id),
     )
@@ -290,19 +290,19 @@ def _bulk_action(action, ids, n):
         plan = manage.plan_move(ids, form.get("target", ""))
         if confirmed():
             manage.move_questions(ids, plan.target.id)
-            flash(_("Moved %(n)d questions to %(bank)s; %(d)d duplicates stayed.",
+            flash(_("Moved to %(bank)s: %(n)d; duplicates left where they were: %(d)d.",
                     n=len(plan.moving), bank=plan.target.name, d=len(plan.duplicates)))
             return redirect(next_url())
         lines = [
-            _("%(n)d questions will move to %(bank)s.", n=len(plan.moving),
+            _("Questions that will move to %(bank)s: %(n)d.", n=len(plan.moving),
               bank=plan.target.name),
-            _("%(n)d are already in %(bank)s.", n=plan.already, bank=plan.target.name),
-            _("%(d)d stay where they are: %(bank)s already has the same question.",
+            _("Already in %(bank)s: %(n)d.", n=plan.already, bank=plan.target.name),
+            _("Staying where they are, because %(bank)s already has the same question: %(d)d.",
               d=len(plan.duplicates), bank=plan.target.name),
         ]
         items = [_("#%(q)d is the same as #%(same)d", q=q, same=same)
                  for q, same in plan.duplicates[:CONTESTS_SHOWN]]
-        return confirm_page(_("Move %(n)d questions?", n=n), lines, _bulk_url(),
+        return confirm_page(_("Move the questions (%(n)d)?", n=n), lines, _bulk_url(),
                             _carried(), _("Move"), items)
     if action in ("category", "difficulty"):
         value = form.get(action, "")
@@ -310,24 +310,24 @@ def _bulk_action(action, ids, n):
         value = manage.check_fields(**kwargs)[action] or ""
         if confirmed():
             done = manage.set_fields(ids, **kwargs)
-            flash(_("Changed %(n)d questions.", n=done))
+            flash(_("Questions changed: %(n)d.", n=done))
             return redirect(next_url())
         shown = value or _("(none)")
         if action == "difficulty":
             shown = {"easy": _("Easy"), "medium": _("Medium"), "hard": _("Hard")}.get(value, shown)
-        line = (_("%(n)d questions will get the category %(v)s.", n=n, v=shown)
+        line = (_("Questions that will get the category %(v)s: %(n)d.", n=n, v=shown)
                 if action == "category"
-                else _("%(n)d questions will get the difficulty %(v)s.", n=n, v=shown))
-        return confirm_page(_("Change %(n)d questions?", n=n), [line], _bulk_url(),
+                else _("Questions that will get the difficulty %(v)s: %(n)d.", n=n, v=shown))
+        return confirm_page(_("Change the questions (%(n)d)?", n=n), [line], _bulk_url(),
                             _carried(), _("Change"))
     if confirmed():
         done = manage.delete_selected(ids)
-        flash(_("Deleted %(n)d questions.", n=done))
+        flash(_("Questions deleted: %(n)d.", n=done))
         return redirect(next_url())
     lines, names = contests_line(ids)
     return confirm_page(
-        _("Delete %(n)d questions?", n=n),
-        [_("%(n)d questions will be deleted from the bank.", n=n)] + lines,
+        _("Delete the questions (%(n)d)?", n=n),
+        [_("Questions that will be deleted from the bank: %(n)d.", n=n)] + lines,
         _bulk_url(), [*_carried(), ("action", "delete")], _("Delete"), names,
     )
 

@@ -364,6 +364,11 @@ def field_labels() -> dict:
     }
 
 
+def about(label: str, reason: str) -> str:
+    """A message naming its field: "Answer: ..." (答案：...)."""
+    return _("%(field)s: %(reason)s", field=label, reason=reason)
+
+
 def problem_messages(problems) -> tuple[list[str], dict]:
     """Each problem as "Field: reason", and the fields to highlight (field -> reason)."""
     labels, reasons, fields = field_labels(), [], {}
@@ -374,7 +379,7 @@ def problem_messages(problems) -> tuple[list[str], dict]:
             label = _("Option %(letter)s", letter="ABCDEFGH"[int(name[7:])])
         else:
             label = labels.get(name, "")
-        reasons.append(f"{label}: {reason}" if label else reason)
+        reasons.append(about(label, reason) if label else reason)
         fields.setdefault(name or "stem", reason)
     return reasons, fields
 
