@@ -374,7 +374,11 @@ def problem_messages(problems) -> tuple[list[str], dict]:
     labels, reasons, fields = field_labels(), [], {}
     for p in problems:
         name = field_of(p)
-        reason = p.reason(lang())
+        if p.code == "duplicate":  # the import's wording says "skipped"; a form is refused
+            reason = _("This bank already holds the same question (%(where)s).",
+                       where=p.params.get("where", ""))
+        else:
+            reason = p.reason(lang())
         if name.startswith("option-"):
             label = _("Option %(letter)s", letter="ABCDEFGH"[int(name[7:])])
         else:

@@ -198,7 +198,7 @@ def test_duplicate_is_refused_in_the_same_bank_and_taken_in_another(organizer_cl
             "answer": "B", "points": "10"}
     refused = organizer_client.post(f"/bank/question/new?from={original.id}", data=data)
     assert refused.status_code == 422
-    assert f"重复的题目（与 #{original.id} 相同）" in text(refused)
+    assert f"题目：本题库中已有相同的题目（#{original.id}）。" in text(refused)
     assert "stem" in invalid_fields(text(refused))
     data["bank"] = str(bank_id(app, "乙"))
     assert organizer_client.post(f"/bank/question/new?from={original.id}",
@@ -241,7 +241,7 @@ def test_move_through_the_edit_form_and_refused_when_the_bank_has_it(organizer_c
     same = questions(app, "甲")["1+1=?"]
     refused = organizer_client.post(f"/bank/question/{same.id}",
                                     data={**manage_form(app, same.id), "bank": str(b)})
-    assert refused.status_code == 422 and "重复的题目" in text(refused)
+    assert refused.status_code == 422 and "本题库中已有相同的题目" in text(refused)
     assert questions(app, "甲")["1+1=?"].bank_id == a
 
 
@@ -371,3 +371,16 @@ def test_writes_need_the_csrf_token(organizer_client, app):
     resp = organizer_client.post(f"/bank/bank/{bid}/delete",
                                  data={"confirm": "1", "csrf_token": token})
     assert resp.status_code == 302 and bank_id(app, "甲") is None
+
+
+def test_moving_the_same_question_from_two_banks_moves_one(app):
+    a = import_into(app, "甲", GOOD[:2])
+    c = import_into(app, "丙", GOOD[:2])
+    with app.app_context():
+        target = manage.create_bank("乙")
+        ids = select(Question.id).where(Question.bank_id.in_([a, c]))
+        plan = manage.move_questions(ids, target.id)
+        assert len(plan.moving) == 1 and len(plan.duplicates) == 1
+        assert plan.duplicates[0][1] == plan.moving[0]  # "the same as" the one that moved
+    assert list(questions(app, "乙")) == ["1+1=?"]
+    assert len(questions(app, "甲")) + len(questions(app, "丙")) == 1
