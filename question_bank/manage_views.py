@@ -131,13 +131,12 @@ def bank_merge(bank_id):
                 src=source_name, dst=plan.target.name, n=len(plan.moving),
                 d=len(plan.duplicates)))
         return redirect(url_for("bank.index", bank=plan.target.id))
-    lines = [
-        _("Questions of %(src)s that will move into %(dst)s: %(n)d.", n=len(plan.moving),
-          src=source_name, dst=plan.target.name),
-        _("Questions %(dst)s already has (the same question), which are dropped: %(d)d.",
-          d=len(plan.duplicates), dst=plan.target.name),
-        _("The bank %(src)s is then removed.", src=source_name),
-    ]
+    lines = [_("Questions of %(src)s that will move into %(dst)s: %(n)d.", n=len(plan.moving),
+               src=source_name, dst=plan.target.name)]
+    if plan.duplicates:
+        lines.append(_("Questions %(dst)s already has (the same question), which are dropped: "
+                       "%(d)d.", d=len(plan.duplicates), dst=plan.target.name))
+    lines.append(_("The bank %(src)s is then removed.", src=source_name))
     items = [_("#%(q)d is the same as #%(same)d", q=q, same=same)
              for q, same in plan.duplicates[:CONTESTS_SHOWN]]
     return confirm_page(
@@ -293,13 +292,13 @@ def _bulk_action(action, ids, n):
             flash(_("Moved to %(bank)s: %(n)d; duplicates left where they were: %(d)d.",
                     n=len(plan.moving), bank=plan.target.name, d=len(plan.duplicates)))
             return redirect(next_url())
-        lines = [
-            _("Questions that will move to %(bank)s: %(n)d.", n=len(plan.moving),
-              bank=plan.target.name),
-            _("Already in %(bank)s: %(n)d.", n=plan.already, bank=plan.target.name),
-            _("Staying where they are, because %(bank)s already has the same question: %(d)d.",
-              d=len(plan.duplicates), bank=plan.target.name),
-        ]
+        lines = [_("Questions that will move to %(bank)s: %(n)d.", n=len(plan.moving),
+                   bank=plan.target.name)]
+        if plan.already:
+            lines.append(_("Already in %(bank)s: %(n)d.", n=plan.already, bank=plan.target.name))
+        if plan.duplicates:
+            lines.append(_("Staying where they are, because %(bank)s already has the same "
+                           "question: %(d)d.", d=len(plan.duplicates), bank=plan.target.name))
         items = [_("#%(q)d is the same as #%(same)d", q=q, same=same)
                  for q, same in plan.duplicates[:CONTESTS_SHOWN]]
         return confirm_page(_("Move the questions (%(n)d)?", n=n), lines, _bulk_url(),
