@@ -134,7 +134,6 @@
     "bq.remove_option": ["删除选项 {letter}", "Remove option {letter}"],
     "bq.max_options": ["最多 8 个选项", "At most 8 options"],
     "bq.min_options": ["选择题至少需要 2 个选项", "A choice question needs at least 2 options"],
-    "bq.ticked": ["已勾选 {n} 题", "{n} ticked"],
     "h.buzzed": ["{team} 抢到了", "{team} buzzed first"]
   };
   var lang = (document.documentElement.lang || "zh-CN").toLowerCase();
