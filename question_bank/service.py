@@ -24,7 +24,7 @@ from sqlalchemy import delete, func, insert, or_, select
 
 from quiz.extensions import db
 
-from . import media, normalize, sheets
+from . import media, normalize, sheets, usage
 from . import messages as m
 from .answers import TYPES
 from .models import Bank, Question
@@ -327,8 +327,12 @@ def _json_list(values: list) -> str:
 # --------------------------------------------------------------------------- queries
 
 
-def query(bank=None, category=None, type=None, difficulty=None, search=None):
-    """A SELECT of questions matching the filters (None means any)."""
+def query(bank=None, category=None, type=None, difficulty=None, search=None, unused=False):
+    """A SELECT of questions matching the filters (None means any).
+
+    ``search`` looks in the stem, category and explanation, and ``#12`` (or ``12``) also finds
+    question 12; ``unused`` keeps the questions no contest drew (``usage.used_ids``).
+    """
     stmt = select(Question)
     if bank is not None:
         found = find_bank(bank)
@@ -341,13 +345,19 @@ def query(bank=None, category=None, type=None, difficulty=None, search=None):
         stmt = stmt.where(Question.difficulty == difficulty)
     if search:
         like = f"%{search.strip()}%"
-        stmt = stmt.where(
-            or_(
-                Question.stem.like(like),
-                Question.category.like(like),
-                Question.explanation.like(like),
-            )
-        )
+        found = [
+            Question.stem.like(like),
+            Question.category.like(like),
+            Question.explanation.like(like),
+        ]
+        number = search.strip().lstrip("#")
+        if number.isdigit() and len(number) < 10:
+            found.append(Question.id == int(number))
+        stmt = stmt.where(or_(*found))
+    if unused:
+        used = usage.used_ids()
+        if used is not None:
+            stmt = stmt.where(Question.id.not_in(used))
     return stmt
 
 
@@ -425,33 +435,9 @@ def categories(bank=None) -> list[str]:
 
 def update_question(question_id: int, values: dict) -> tuple[Question | None, list[m.Problem]]:
     """Re-validate an edited question with the import rules; store it when valid."""
-    q = db.session.get(Question, question_id)
-    if q is None:
-        return None, []
-    parsed, problems = normalize.parse_fields(values)
-    if parsed is None:
-        return q, problems
-    shas = media.shas_of(q.id)
-    if shas:  # a question with media keeps them in its identity
-        parsed.fingerprint = media.fingerprint(parsed.stem, parsed.options, parsed.points, shas)
-    clash = media.fingerprint_clash(q, parsed.fingerprint)
-    if clash:
-        return q, [m.Problem("duplicate", value=parsed.stem, params={"where": f"#{clash}"})]
-    for key in (
-        "type",
-        "stem",
-        "options",
-        "answer",
-        "points",
-        "difficulty",
-        "category",
-        "explanation",
-        "time_limit",
-        "fingerprint",
-    ):
-        setattr(q, key, getattr(parsed, key))
-    db.session.commit()
-    return q, problems
+    from .manage import update_question
+
+    return update_question(question_id, values)
 
 
 def delete_questions(ids) -> int:

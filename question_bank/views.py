@@ -19,7 +19,7 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, pgettext
 from flask_babel import gettext as _
 from sqlalchemy import func
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -28,7 +28,7 @@ from quiz.auth import organizer_required
 from quiz.extensions import db
 from quiz.safety import safe_next
 
-from . import export, media, messages, normalize, previews, service, template
+from . import export, manage, media, messages, normalize, previews, service, template
 from .answers import TYPES
 from .cli import limits_from_config, media_limits_from_config
 from .models import Question
@@ -54,14 +54,6 @@ def _spool_ext(name: str) -> str:
     return ext if ext in (".xlsx", ".xlsm", ".ods") else ".bin"
 
 
-def back_to(fallback: str | None = "") -> str | None:
-    """Where `next` (query or form) leads back to: a same-site path only (quiz.safety.safe_next:
-    no ``javascript:``, no ``//other.host``), else the bank's list (or ``fallback``)."""
-    if fallback == "":
-        fallback = url_for("bank.index")
-    return safe_next(request.values.get("next"), fallback)
-
-
 def type_names() -> dict:
     return {
         "single": _("Single choice"),
@@ -72,35 +64,95 @@ def type_names() -> dict:
     }
 
 
-def _filters() -> dict:
-    args = request.args
-    return {k: (args.get(k) or None) for k in ("bank", "category", "type", "difficulty", "q")}
+FILTERS = ("bank", "category", "type", "difficulty", "q", "unused")
+
+
+def _filters(source=None) -> dict:
+    """The list's filters from the query string (or a form): None where not set."""
+    args = request.args if source is None else source
+    return {k: (args.get(k) or None) for k in FILTERS}
+
+
+def selection(f: dict):
+    """A SELECT of the questions the filters match."""
+    return service.query(
+        f["bank"], f["category"], f["type"], f["difficulty"], f["q"], unused=bool(f["unused"])
+    )
+
+
+def next_url(default: str | None = None) -> str:
+    """Where a page sends the organizer back to: ``next`` when it is a path of this site.
+
+    The one place ``next`` is read here (the edit page's Cancel link and save redirect, the
+    confirmations' Cancel), through quiz.safety.safe_next: only ``/path``, never ``//host``,
+    ``/\\host``, a scheme or control characters; else ``default`` (the bank page).
+    """
+    return safe_next(request.values.get("next"), default or url_for("bank.index"))
+
+
+def difficulty_names() -> dict:
+    return {"easy": _("Easy"), "medium": _("Medium"), "hard": _("Hard")}
+
+
+def answer_text(q) -> str:
+    """A question's answer as the organizer reads it: 对/错 (True/False), letters, texts."""
+    answer = list(q.answer or [])
+    if q.type == "true_false" and answer:
+        return pgettext("answer", "True") if answer[0] == "true" else pgettext("answer", "False")
+    if q.type in ("single", "multiple"):
+        return "".join(answer)
+    return " / ".join(answer)
+
+
+def page_links(page: int, pages: int) -> list:
+    """The page numbers the pager shows: the first, the last and two either side (None: …)."""
+    shown = sorted({1, pages, *range(max(page - 2, 1), min(page + 2, pages) + 1)})
+    out, last = [], 0
+    for n in shown:
+        if n - last > 1:
+            out.append(None)
+        out.append(n)
+        last = n
+    return out
+
+
+def render_index(status: int = 200, **extra):
+    """The bank page: banks, the import form, the filtered list one page at a time."""
+    f = _filters()
+    stmt = selection(f)
+    total = db.session.scalar(stmt.with_only_columns(func.count(Question.id)).order_by(None))
+    pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    questions = db.session.scalars(
+        stmt.order_by(Question.id.desc()).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+    ).all()
+    banks = service.banks()
+    return render_template(
+        "bank/index.html",
+        banks=banks,
+        bank_names={b.id: b.name for b, _n in banks},
+        questions=questions,
+        total=total,
+        page=page,
+        pages=pages,
+        page_links=page_links(page, pages),
+        per_page=PER_PAGE,
+        filters=f,
+        types=TYPES,
+        type_names=type_names(),
+        difficulty_names=difficulty_names(),
+        answer_text=answer_text,
+        categories=service.categories(f["bank"]),
+        default_bank=service.DEFAULT_BANK,
+        max_mb=limits_from_config().max_bytes // (1024 * 1024),
+        **extra,
+    ), status
 
 
 @bp.route("/")
 @organizer_required
 def index():
-    f = _filters()
-    stmt = service.query(f["bank"], f["category"], f["type"], f["difficulty"], f["q"])
-    total = db.session.scalar(stmt.with_only_columns(func.count(Question.id)).order_by(None))
-    page = max(request.args.get("page", 1, type=int), 1)
-    questions = db.session.scalars(
-        stmt.order_by(Question.id.desc()).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
-    ).all()
-    return render_template(
-        "bank/index.html",
-        banks=service.banks(),
-        questions=questions,
-        total=total,
-        page=page,
-        pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
-        filters=f,
-        types=TYPES,
-        type_names=type_names(),
-        categories=service.categories(f["bank"]),
-        default_bank=service.DEFAULT_BANK,
-        max_mb=limits_from_config().max_bytes // (1024 * 1024),
-    )
+    return render_index()
 
 
 def _report_page(report, token=None, bank="", strict=False, status=200):
@@ -274,34 +326,157 @@ def _buffer(data: bytes):
     return io.BytesIO(data)
 
 
-@bp.route("/question/<int:qid>", methods=["GET", "POST"])
-@organizer_required
-def edit(qid):
+FIELD_OF_COLUMN = normalize.EDIT_FIELDS  # parse_fields reads the form as a row: A = type, ...
+
+
+def field_of(problem) -> str:
+    """The form field a problem is about: ``stem``, ``answer``..., ``option-2`` for option C."""
+    col = problem.column or ""
+    if not col.isalpha() or len(col) != 1:
+        return "stem" if problem.code in ("missing_stem", "duplicate") else ""
+    index = ord(col.upper()) - ord("A")
+    if index < len(FIELD_OF_COLUMN):
+        return FIELD_OF_COLUMN[index]
+    return f"option-{index - len(FIELD_OF_COLUMN)}"
+
+
+def field_labels() -> dict:
+    return {
+        "bank": _("Bank"),
+        "type": _("Type"),
+        "stem": _("Question"),
+        "answer": _("Answer"),
+        "points": _("Points"),
+        "difficulty": _("Difficulty"),
+        "category": _("Category"),
+        "explanation": _("Explanation"),
+        "time_limit": _("Time limit (s)"),
+        "options": _("Options"),
+        "name": _("Bank name"),
+        "into": _("Merge into"),
+        "file": _("Pictures and sound"),
+    }
+
+
+def about(label: str, reason: str) -> str:
+    """A message naming its field: "Answer: ..." (答案：...)."""
+    return _("%(field)s: %(reason)s", field=label, reason=reason)
+
+
+def problem_messages(problems) -> tuple[list[str], dict]:
+    """Each problem as "Field: reason", and the fields to highlight (field -> reason)."""
+    labels, reasons, fields = field_labels(), [], {}
+    for p in problems:
+        name = field_of(p)
+        if p.code == "duplicate":  # the import's wording says "skipped"; a form is refused
+            reason = _("This bank already holds the same question (%(where)s).",
+                       where=p.params.get("where", ""))
+        else:
+            reason = p.reason(lang())
+        if name.startswith("option-"):
+            label = _("Option %(letter)s", letter="ABCDEFGH"[int(name[7:])])
+        else:
+            label = labels.get(name, "")
+        reasons.append(about(label, reason) if label else reason)
+        fields.setdefault(name or "stem", reason)
+    return reasons, fields
+
+
+def form_from_request() -> dict:
+    """The question form's values as posted (the answer from the marks when none was typed)."""
+    form = request.form
+    values = {k: form.get(k, "").strip() for k in normalize.EDIT_FIELDS}
+    values["stem"] = form.get("stem", "")
+    values["bank"] = form.get("bank", "")
+    options = list(form.getlist("options"))
+    while options and not options[-1].strip():
+        options.pop()
+    if values["type"] not in ("single", "multiple"):
+        options = []
+    values["options"] = options
+    if not values["answer"]:
+        if values["type"] in ("single", "multiple"):
+            values["answer"] = "".join(form.getlist("correct"))
+        elif values["type"] == "true_false":
+            values["answer"] = form.get("tf", "")
+    return values
+
+
+def question_page(template, q, form, problems=(), status=200, invalid=None, **extra):
+    """The question form (new or edit) with the problems named and their fields highlighted."""
+    reasons, fields = problem_messages(problems)
+    fields.update(invalid or {})
+    return render_template(
+        template,
+        q=q,
+        form=form,
+        types=TYPES,
+        type_names=type_names(),
+        difficulty_names=difficulty_names(),
+        banks=service.banks(),
+        categories=service.categories(),
+        reasons=list(extra.pop("reasons", [])) + reasons,
+        invalid=fields,
+        next=next_url(),
+        media_items=media.dicts(q) if q is not None else [],
+        **extra,
+    ), status
+
+
+def _question_or_404(qid) -> Question:
     q = db.session.get(Question, qid)
     if q is None:
         abort(404)
-    problems = []
-    if request.method == "POST":
-        values = {k: request.form.get(k, "") for k in normalize.EDIT_FIELDS}
-        values["options"] = [o for o in request.form.getlist("options")]
-        while values["options"] and not values["options"][-1].strip():
-            values["options"].pop()
-        q, found = service.update_question(qid, values)
-        problems = [p for p in found if p.code not in ("date_cell", "unknown_difficulty")]
-        if not problems:
-            flash(_("Question saved."))
-            return redirect(back_to())
+    return q
+
+
+@bp.route("/question/<int:qid>", methods=["GET", "POST"])
+@organizer_required
+def edit(qid):
+    q = _question_or_404(qid)
+    if request.method == "GET":
+        return question_page("bank/edit.html", q, manage.form_values(q))
+    values = form_from_request()
+    try:
+        saved, problems = manage.update_question(qid, values, values["bank"] or None)
+    except manage.ManageError as err:
         db.session.rollback()
-        q = db.session.get(Question, qid)
-    return render_template(
-        "bank/edit.html",
-        q=q,
-        types=TYPES,
-        problems=problems,
-        type_names=type_names(),
-        reasons=[p.reason(lang()) for p in problems],
-        next=back_to(),
-        media_items=media.dicts(q),
+        return question_page("bank/edit.html", q, values, status=422,
+                             reasons=[refusal(err)], invalid={err.field: ""})
+    if problems:
+        db.session.rollback()
+        return question_page("bank/edit.html", _question_or_404(qid), values, problems, 422)
+    flash(_("Question saved."))
+    return redirect(next_url())
+
+
+def add_media(q, storage):
+    """Check and add one uploaded picture/sound to a question: None, or (reason, status)."""
+    limits = media_limits_from_config()
+    cap = max(limits.max_image, limits.max_av)
+    data = storage.stream.read(cap + 1)
+    try:
+        blob = media.check(data, storage.filename, limits)
+    except media.MediaError as err:
+        value = os.path.basename(storage.filename.replace("\\", "/"))
+        return messages.text(err.code, lang(), value=value, **err.params), 422
+    problem = media.add_to_question(q, blob, current_app.instance_path)
+    if problem:
+        db.session.rollback()
+        return messages.text(problem, lang(), value=q.stem, where=""), 422
+    return None
+
+
+def _media_cap() -> int:
+    limits = media_limits_from_config()
+    return max(limits.max_image, limits.max_av)
+
+
+def _too_large_reason() -> str:
+    cap = _media_cap()
+    return messages.text(
+        "media_too_large_av", lang(), value="", size="> " + messages.human_size(cap),
+        limit=messages.human_size(cap),
     )
 
 
@@ -309,35 +484,19 @@ def edit(qid):
 @organizer_required
 def media_upload(qid):
     """Add a picture, sound or video to a question (checked by content, stored by hash)."""
-    q = db.session.get(Question, qid)
-    if q is None:
-        abort(404)
-    limits = media_limits_from_config()
-    cap = max(limits.max_image, limits.max_av)
-    request.max_content_length = cap + 1024 * 1024
-    back = url_for("bank.edit", qid=qid, next=back_to(None))
+    q = _question_or_404(qid)
+    request.max_content_length = _media_cap() + 1024 * 1024
+    back = url_for("bank.edit", qid=qid, next=next_url())
     try:
         storage = request.files.get("file")
     except RequestEntityTooLarge:
-        storage = None
-        reason = messages.text(
-            "media_too_large_av", lang(), value="", size="> " + messages.human_size(cap),
-            limit=messages.human_size(cap),
-        )
-        return _edit_page(q, [reason], 413)
+        return _edit_page(q, [_too_large_reason()], 413)
     if storage is None or not storage.filename:
         flash(_("Choose a file to add."))
         return redirect(back)
-    data = storage.stream.read(cap + 1)
-    try:
-        blob = media.check(data, storage.filename, limits)
-    except media.MediaError as err:
-        value = os.path.basename(storage.filename.replace("\\", "/"))
-        return _edit_page(q, [messages.text(err.code, lang(), value=value, **err.params)], 422)
-    problem = media.add_to_question(q, blob, current_app.instance_path)
-    if problem:
-        db.session.rollback()
-        return _edit_page(q, [messages.text(problem, lang(), value=q.stem, where="")], 422)
+    failed = add_media(q, storage)
+    if failed:
+        return _edit_page(q, [failed[0]], failed[1])
     flash(_("Media added."))
     return redirect(back)
 
@@ -345,43 +504,39 @@ def media_upload(qid):
 @bp.route("/question/<int:qid>/media/<sha>/delete", methods=["POST"])
 @organizer_required
 def media_remove(qid, sha):
-    q = db.session.get(Question, qid)
-    if q is None:
-        abort(404)
+    q = _question_or_404(qid)
     problem = media.remove_from_question(q, sha)
     if problem:
         db.session.rollback()
         return _edit_page(q, [messages.text(problem, lang(), value=q.stem, where="")], 422)
     flash(_("Media removed."))
-    return redirect(url_for("bank.edit", qid=qid, next=back_to(None)))
+    return redirect(url_for("bank.edit", qid=qid, next=next_url()))
 
 
 def _edit_page(q, reasons, status):
-    return render_template(
-        "bank/edit.html",
-        q=q,
-        types=TYPES,
-        problems=[],
-        type_names=type_names(),
-        reasons=reasons,
-        next=back_to(),
-        media_items=media.dicts(q),
-    ), status
+    return question_page(
+        "bank/edit.html", q, manage.form_values(q), status=status, reasons=reasons,
+        invalid={"file": ""},
+    )
 
 
-@bp.route("/delete", methods=["POST"])
-@organizer_required
-def delete():
-    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
-    n = service.delete_questions(ids) if ids else 0
-    flash(_("Deleted %(n)d questions.", n=n))
-    return redirect(back_to())
+def refusal(err) -> str:
+    """A ManageError in the organizer's language."""
+    texts = {
+        "bank_name_empty": _("Give the bank a name."),
+        "bank_name_long": _("The bank name is too long (at most %(limit)d characters).",
+                            limit=manage.NAME_MAX),
+        "bank_name_taken": _("A bank named %(name)s already exists.",
+                             name=err.params.get("name", "")),
+        "bank_missing": _("Choose a bank (that one does not exist)."),
+        "merge_same": _("Choose another bank to merge into."),
+        "question_missing": _("That question no longer exists."),
+        "category_long": _("The category is too long (at most %(limit)d characters).",
+                           limit=manage.CATEGORY_MAX),
+        "difficulty_unknown": _("Choose easy, medium or hard."),
+        "nothing_to_set": _("Type a category or choose a difficulty to set."),
+    }
+    return texts.get(err.code, err.code)
 
 
-@bp.route("/bank/<int:bank_id>/delete", methods=["POST"])
-@organizer_required
-def delete_bank(bank_id):
-    bank = service.delete_bank(bank_id)
-    if bank is not None:
-        flash(_("Deleted the bank %(name)s.", name=bank.name))
-    return redirect(url_for("bank.index"))
+from . import manage_views  # noqa: E402,F401  (its routes are on this blueprint)

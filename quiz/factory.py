@@ -90,6 +90,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         bank_cli = None
     if bank_cli is not None:
         bank_cli.init_app(app)
+        from quiz import bank_usage
+
+        bank_usage.init_app(app)  # the bank asks which contests use its questions
 
     from quiz import cli as contest_cli
 

@@ -42,11 +42,40 @@
     input.addEventListener("change", showChosen);
   }
 
+  // The list's bulk bar: how many are ticked, and the one field the chosen action needs.
   var all = document.getElementById("bank-all");
+  var ticked = document.getElementById("bank-ticked");
+  function boxes() { return document.querySelectorAll('input[name="ids"]'); }
+  function countTicked() {
+    if (!ticked) return;
+    var n = 0;
+    boxes().forEach(function (box) { if (box.checked) n++; });
+    ticked.textContent = String(n);
+    if (n) {
+      var sel = document.querySelector('#bank-bulk input[name="scope"][value="selected"]');
+      if (sel) sel.checked = true;
+    }
+  }
   if (all) {
     all.addEventListener("change", function () {
-      document.querySelectorAll('input[name="ids"]').forEach(function (box) { box.checked = all.checked; });
+      boxes().forEach(function (box) { box.checked = all.checked; });
+      countTicked();
     });
+  }
+  boxes().forEach(function (box) { box.addEventListener("change", countTicked); });
+  countTicked();
+
+  var action = document.getElementById("bulk-action");
+  function showActionField() {
+    document.querySelectorAll("#bank-bulk [data-for]").forEach(function (el) {
+      var on = action.value === el.getAttribute("data-for");
+      el.hidden = !on;
+      el.disabled = !on;  // only the chosen action's field is sent
+    });
+  }
+  if (action) {
+    action.addEventListener("change", showActionField);
+    showActionField();
   }
 
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {

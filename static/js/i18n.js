@@ -131,6 +131,16 @@
     "h.requests": ["加入申请", "Join requests"],
     "h.request_line": ["{name} → {team}", "{name} → {team}"],
     "h.approve": ["同意", "Let in"], "h.refuse": ["拒绝", "Refuse"],
+    // bank: the question form (static/bank/question.js)
+    "bq.hint_single": ["勾选正确选项，或输入字母，如 B", "Tick the right option, or type its letter, e.g. B"],
+    "bq.hint_multiple": ["勾选全部正确选项，或输入字母，如 ABD", "Tick every right option, or type the letters, e.g. ABD"],
+    "bq.hint_true_false": ["选择“对”或“错”", "Choose True or False"],
+    "bq.hint_fill_blank": ["可接受的答案，多个用 | 分隔，如 北京|Beijing", "Accepted answers, separated by |, e.g. Paris|paris"],
+    "bq.hint_open": ["参考答案（可不填，由评委判定）", "A model answer (optional: the judges decide)"],
+    "bq.option": ["选项 {letter}", "Option {letter}"],
+    "bq.remove_option": ["删除选项 {letter}", "Remove option {letter}"],
+    "bq.max_options": ["最多 8 个选项", "At most 8 options"],
+    "bq.min_options": ["选择题至少需要 2 个选项", "A choice question needs at least 2 options"],
     "h.buzzed": ["{team} 抢到了", "{team} buzzed first"]
   };
   var lang = (document.documentElement.lang || "zh-CN").toLowerCase();

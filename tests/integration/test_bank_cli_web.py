@@ -107,8 +107,10 @@ def test_upload_report_confirm_edit_delete(organizer_client, app):
         f"/bank/question/{qid}",
         data={"type": "single", "stem": "x", "options": ["甲", "乙"], "answer": "Q"},
     )
-    assert bad.status_code == 200 and 'class="error"' in bad.get_data(as_text=True)
-    c.post("/bank/delete", data={"ids": [str(qid)]})
+    assert bad.status_code == 422 and 'class="error"' in bad.get_data(as_text=True)
+    asked = c.post("/bank/delete", data={"ids": [str(qid)]}).get_data(as_text=True)
+    assert "改过的题？" in c.get("/bank/").get_data(as_text=True) and 'id="confirm-yes"' in asked
+    c.post("/bank/delete", data={"ids": [str(qid)], "confirm": "1"})
     assert "改过的题？" not in c.get("/bank/").get_data(as_text=True)
     assert c.get("/bank/template.xlsx").data[:2] == b"PK"
     assert c.get("/bank/export.xlsx?category=地理").data[:2] == b"PK"
