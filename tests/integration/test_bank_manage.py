@@ -327,18 +327,18 @@ def test_bulk_by_filter_tags_and_deletes_only_what_matches(organizer_client, app
 
 
 def test_list_is_paged_and_the_page_links_keep_the_filters(organizer_client, app):
-    rows = [GOOD[0]] + [["单选", f"第 {n} 题", "a", "b", "", "", "A", "", "分页"]
+    rows = [GOOD[0]] + [["单选", f"问题 {n} 是什么？", "a", "b", "", "", "A", "", "分页"]
                         for n in range(1, 121)]
     b = import_into(app, "大", rows)
     page = text(organizer_client.get(f"/bank/?bank={b}&category=分页&page=2&lang=zh_CN"))
     assert page.count('name="ids"') == 50 and "第 2 / 3 页" in page
     assert f"/bank/?bank={b}&amp;category=%E5%88%86%E9%A1%B5&amp;page=3" in page
-    assert "第 70 题" in page and "第 71 题" not in page  # newest first: 120..71, 70..21
+    assert "问题 70 是什么？" in page and "问题 71 是什么？" not in page  # newest first
     last = text(organizer_client.get(f"/bank/?bank={b}&page=99"))
     assert last.count('name="ids"') == 20  # past the end: the last page
-    found = text(organizer_client.get(f"/bank/?bank={b}&q=第 7 题"))
+    found = text(organizer_client.get(f"/bank/?bank={b}&q=问题 7 是什么？"))
     assert found.count('name="ids"') == 1
-    by_id = questions(app, "大")["第 33 题"].id
+    by_id = questions(app, "大")["问题 33 是什么？"].id
     assert text(organizer_client.get(f"/bank/?q=%23{by_id}")).count('name="ids"') >= 1
 
 
