@@ -62,6 +62,7 @@ def test_create_edit_duplicate_archive_delete_and_play(organizer, demo_server, s
     page.fill("#contest-name", "2027 年县直机关知识竞赛")
     page.fill("#contest-date", "2027-05-04")
     page.fill("#base-score", "50")
+    page.select_option("#join-policy", "host_approval")
     # teams: remove two of the demo's four, add one with a roster
     page.locator("#teams .remove-team").nth(3).click()
     page.locator("#teams .remove-team").nth(2).click()
@@ -113,6 +114,7 @@ def test_create_edit_duplicate_archive_delete_and_play(organizer, demo_server, s
     expect(page.locator("#contest-name")).to_have_value("2027 年县直机关知识竞赛")
     expect(page.locator("#contest-date")).to_have_value("2027-05-04")
     expect(page.locator("#base-score")).to_have_value("50")
+    expect(page.locator("#join-policy")).to_have_value("host_approval")
     expect(page.locator("#teams tbody tr")).to_have_count(3)
     expect(page.locator("#teams tbody tr").nth(2).locator(".t-roster")).to_have_value("甲, 乙, 丙")
     expect(_setting(_round(page, 1), "right_points")).to_have_value("15")
