@@ -568,13 +568,20 @@ class MapChooser:
 
     def __init__(self, given: dict | None = None, remembered=None):
         self.given = given or {}
-        self.remembered = remembered
+        self._lookup = remembered
+        self._seen: dict[str, ColumnMap | None] = {}
+
+    def remembered(self, signature: str) -> ColumnMap | None:
+        """The remembered map for a header signature (looked up once per signature)."""
+        if signature not in self._seen:
+            self._seen[signature] = self._lookup(signature) if self._lookup else None
+        return self._seen[signature]
 
     def pick(self, sheet: str, head: list[tuple[int, list]]) -> tuple[ColumnMap | None, str]:
         found = self.given.get(sheet) or self.given.get("*")
         if found is not None:
             return found, "map"
-        if self.remembered is not None:
+        if self._lookup is not None:
             for _, cells in head[:HEADER_SEARCH_ROWS]:
                 if any(_text(c) for c in cells):
                     hit = self.remembered(header_signature(cells))
@@ -583,6 +590,22 @@ class MapChooser:
                     if match_header(cells):
                         break
         return None, ""
+
+
+def _unknown_header(head: list[tuple[int, list]], cols: Columns) -> int | None:
+    """Index of a header row the aliases do not know, under a given map: the first filled row,
+    when its answer cell does not read as an answer while most rows under it do."""
+    col = cols.fields.get("answer")
+    filled = [i for i, (_, cells) in enumerate(head) if any(_text(c) for c in cells)]
+    if col is None or len(filled) < 2:
+        return None
+    first = head[filled[0]][1]
+    below = [_text(head[i][1][col]) for i in filled[1:] if col < len(head[i][1])]
+    below = [t for t in below if t]
+    cell = _text(first[col]) if col < len(first) else ""
+    if cell and not _is_answer(cell) and below and _share(below, _is_answer) >= 0.8:
+        return filled[0]
+    return None
 
 
 def locate(
@@ -605,6 +628,9 @@ def locate(
     reason = ""
     if given is not None:
         cols = given.columns(col_offset)
+        if header_at is None and not given.first_row:
+            header_at = _unknown_header(head, cols)
+            start = header_at + 1 if header_at is not None else 0
         if given.first_row:
             start = next((i for i, (n, _) in enumerate(head) if n >= given.first_row), len(head))
             if header_at is not None and head[header_at][0] >= given.first_row:
