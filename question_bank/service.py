@@ -138,7 +138,9 @@ def read_sources(
                 normalize.parse_workbook(book, result, chooser)
                 collector.attach(result, start, book, data, bundle, key)
             if (len(result.questions), len(result.problems)) == before:
-                raise m.NoQuestions("no_questions")
+                refused = m.NoQuestions("no_questions")
+                refused.layouts = result.layouts  # the column map may still read it
+                raise refused
         except m.ImportRefused as err:
             err.file = _basename(name)
             raise
@@ -197,6 +199,7 @@ def import_files(
         failed = _apply_fixes(parsed, report, fixes or {})
     except m.ImportRefused as err:
         report.refused, report.refused_file = err, getattr(err, "file", "")
+        report.layouts = getattr(err, "layouts", [])
         return report
     report.skipped, report.problems = parsed.skipped, parsed.problems
     report.notes = list(getattr(parsed, "notes", None) or [])
