@@ -283,6 +283,8 @@ _ANSWER_LETTERS = re.compile(r"^[A-Ha-hＡ-Ｈａ-ｈ]([\s,，、|/;；]*[A-Ha-h
 
 
 def _text(v: object) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))  # a number cell shown as typed: 1, not 1.0
     return v.strip() if isinstance(v, str) else ("" if v is None else str(v))
 
 
