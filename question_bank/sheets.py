@@ -483,11 +483,12 @@ _QUOTES = ('"', "'")
 def sniff_dialect(text: str, sample_rows: int = 50) -> tuple[str, str]:
     """(delimiter, quote character) of a CSV text: of comma, semicolon, tab and bar, with
     double or single quotes, the pair that splits the first rows most evenly (the share of
-    rows of the commonest width, 2 cells or more, then their number); ties go to the comma and
-    double quotes. Quoted cells may hold the delimiter and newlines."""
+    rows of the commonest width, 2 cells or more, then their number, then the fewest cells left
+    wrapped in quotes); ties go to the comma and double quotes. Quoted cells may hold the
+    delimiter and newlines."""
     sample = text[: 256 * 1024]
     cut = len(sample) < len(text)
-    best, best_score = (",", '"'), (0.0, 0, 0)
+    best, best_score = (",", '"'), (0.0, 0, 0, 0)
     for quote in _QUOTES:
         if quote == "'" and "'" not in sample:
             continue
@@ -498,16 +499,21 @@ def sniff_dialect(text: str, sample_rows: int = 50) -> tuple[str, str]:
                 io.StringIO(sample, newline=""), delimiter=delimiter, quotechar=quote
             )
             try:
-                widths = [len(r) for r in itertools.islice(reader, sample_rows) if any(r)]
+                rows = [r for r in itertools.islice(reader, sample_rows) if any(r)]
             except csv.Error:
                 continue
+            widths = [len(r) for r in rows]
+            # cells still wrapped in quotes: the other quote character was meant
+            wrapped = sum(
+                1 for r in rows for c in r if len(c) > 1 and c[0] == c[-1] and c[0] in "'\""
+            )
             if cut and len(widths) > 1:
                 widths = widths[:-1]  # the sample may end inside the last row
             common = max(set(widths), key=widths.count, default=0)
             if common < 2:
                 continue
             same = widths.count(common)
-            score = (round(same / len(widths), 1), same, common)
+            score = (round(same / len(widths), 1), same, common, -wrapped)
             if score > best_score:
                 best, best_score = (delimiter, quote), score
     return best
