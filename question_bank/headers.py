@@ -633,10 +633,11 @@ def locate(
         if header_at is None and not given.first_row:
             header_at = _unknown_header(head, cols)
             start = header_at + 1 if header_at is not None else 0
-        if given.first_row:  # the header is the last filled row above the first data row
+        if given.first_row:  # the header found above the first data row, else the last
             start = next((i for i, (n, _) in enumerate(head) if n >= given.first_row), len(head))
-            above = [i for i in range(start) if any(_text(c) for c in head[i][1])]
-            header_at = above[-1] if above else None
+            if header_at is None or header_at >= start:  # filled row above it
+                above = [i for i in range(start) if any(_text(c) for c in head[i][1])]
+                header_at = above[-1] if above else None
         used = given
     elif header_at is not None:
         how, used = "header", map_of(cols, col_offset)

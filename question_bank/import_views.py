@@ -210,6 +210,11 @@ def _report_page(
     fix_errors=None,
 ):
     data = report.to_json(lang())
+    failing = set()  # sheets where most rows failed: their column map opens by itself
+    for k, layout in enumerate(report.layouts):
+        bad = {p.row for p in report.problems if (p.file, p.sheet) == (layout.file, layout.sheet)}
+        if len(bad) > report.by_sheet.get(f"{layout.file} / {layout.sheet}", 0):
+            failing.add(k)
     return render_template(
         "bank/report.html",
         report=report,
@@ -227,6 +232,7 @@ def _report_page(
         map_errors=map_errors or {},
         fixed=fixed or {},
         fix_errors=fix_errors or {},
+        failing=failing,
         file_problems=[p for p in report.problems if p.row is None],
     ), status
 

@@ -179,3 +179,39 @@ def test_in_english_a_row_corrected_and_the_column_map_named(page, srv, tmp_path
     expect(page.locator("body")).to_contain_text("Imported 2 questions into Science")
     expect(page.locator(".bank-questions")).to_contain_text("光年是什么单位")
     shoot(page, "import-fix-en")
+
+
+NO_ANSWERS = [
+    ["题目", "A", "B", "C"],
+    ["请说出三种可再生能源", "太阳能", "风能", "水能"],
+    ["请说出两种温室气体", "二氧化碳", "甲烷", ""],
+]
+
+
+def test_sheet_without_answers_imported_as_open_and_first_row_changed(page, tmp_path, shoot):
+    path = tmp_path / "无答案.xlsx"
+    path.write_bytes(xlsx_bytes(NO_ANSWERS))
+    upload(page, path, "口答题")
+    expect(page.locator(".bank-file-problems")).to_contain_text(
+        "该工作表没有答案列（2 道题没有答案）"
+    )
+    expect(page.locator("#import-confirm")).to_be_disabled()
+    page.check("#no-answer-open")
+    page.click(".bank-no-answer button")
+    expect(page.locator("#import-summary")).to_contain_text("可导入 2 道题")
+    expect(page.locator(".bank-counts")).to_contain_text("2")
+    # the map of a sheet read by its header is behind "change columns"
+    colmap = page.locator("#colmap-0")
+    expect(colmap.locator(".colmap-apply")).to_be_hidden()
+    colmap.locator("summary").click()
+    colmap.locator("input[name='map-0-from']").fill("3")
+    colmap.locator(".colmap-apply").click()
+    expect(page.locator("#import-summary")).to_contain_text("可导入 1 道题")
+    expect(page.locator("#colmap-0 summary")).to_contain_text("按您指定的列对应读取")
+    shoot(page, "import-no-answer")
+    page.click("#import-confirm")
+    expect(page.locator("body")).to_contain_text("已导入 1 道题到“口答题”")
+    row = page.locator(".bank-questions tr", has_text="请说出两种温室气体")
+    expect(row).to_contain_text("简答题")
+    expect(row).to_contain_text("B. 甲烷")
+    expect(page.locator(".bank-questions")).not_to_contain_text("可再生能源")
