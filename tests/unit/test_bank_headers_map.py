@@ -231,3 +231,44 @@ def test_the_layout_shows_each_columns_first_values():
     assert layout.samples["A"] == ["天空是什么颜色的", "草是什么颜色的"]
     assert layout.samples["F"] == ["10", "20"]
     assert layout.headers["E"] == "答案" and not layout.unsure
+
+
+def test_the_map_and_fixes_modules_stay_pure():
+    import pathlib
+    import re
+
+    root = pathlib.Path(__file__).resolve().parents[2] / "question_bank"
+    for name in ("headers.py", "map_messages.py", "fixes.py", "sheets.py"):
+        source = (root / name).read_text(encoding="utf-8")
+        bad = re.findall(
+            r"^\s*(?:from|import)\s+(flask\w*|sqlalchemy|socketio|quiz)\b", source, re.M
+        )
+        assert not bad, f"{name} imports {bad}"
+
+
+def test_problem_rows_as_a_sheet_read_back_as_the_same_rows():
+    from question_bank import fixes
+
+    fields = {
+        "type": "单选",
+        "stem": "光年是什么单位",
+        "options": ["时间", "长度"],
+        "answer": "B",
+        "points": "10",
+        "difficulty": "",
+        "category": "物理",
+        "explanation": "",
+        "time_limit": "",
+    }
+    data = fixes.problem_sheet([(fields, "答案有误")])
+    out = read(data)
+    (q,) = out.questions
+    assert (q.type, q.stem, q.options, q.answer, q.points, q.category) == (
+        "single",
+        "光年是什么单位",
+        ["时间", "长度"],
+        ["B"],
+        10,
+        "物理",
+    )
+    assert out.layouts[0].how == "header"
