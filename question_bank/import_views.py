@@ -243,7 +243,8 @@ def _refused_page(err, bank, status, file=""):
 
 
 def _maps_from_form() -> tuple[dict, dict]:
-    """({sheet: ColumnMap} changed in the column map, {sheet index: message} for bad ones)."""
+    """({sheet: ColumnMap} changed in the column map, {sheet index: (message, the roles as
+    posted)} for bad ones, shown again as chosen)."""
     form = request.form
     maps, errors = {}, {}
     for key in form:
@@ -266,7 +267,12 @@ def _maps_from_form() -> tuple[dict, dict]:
         try:
             maps[form[key]] = headers.ColumnMap.parse(text)
         except headers.MapError as err:
-            errors[int(k)] = messages.text(err.code, lang(), **err.params)
+            roles = {}
+            for letter_key in form:
+                found = re.fullmatch(rf"map-{k}-col-([A-Z]{{1,3}})", letter_key)
+                if found:
+                    roles[found.group(1)] = form.get(letter_key)
+            errors[int(k)] = (messages.text(err.code, lang(), **err.params), roles)
     return maps, errors
 
 

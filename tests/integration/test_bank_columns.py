@@ -165,3 +165,45 @@ def test_skipped_notes_are_listed_apart_on_the_preview(organizer_client):
     html = resp.get_data(as_text=True)
     notes = html.split('class="card bank-notes"')[1].split("</section>")[0]
     assert "以下为新题" in notes and 'class="fix-row' not in html
+
+
+def test_a_wrong_column_map_is_named_at_the_map_and_nothing_is_lost(organizer_client):
+    import io
+    import re
+    from html import unescape
+
+    c = organizer_client
+    resp = c.post(
+        "/bank/upload?lang=en",
+        data={"bank": "maps", "files": (io.BytesIO(xlsx_bytes(HEADERLESS)), "h.xlsx")},
+        content_type="multipart/form-data",
+    )
+    token = re.search(r'name="token" value="(\w+)"', resp.get_data(as_text=True)).group(1)
+    form = {
+        "token": token,
+        "bank": "maps",
+        "map-0-sheet": "Sheet1",
+        "map-0-orig": "",
+        "map-0-col-B": "stem",
+        "map-0-col-C": "stem",
+    }
+    bad = c.post("/bank/preview?lang=en", data=form)
+    html = unescape(bad.get_data(as_text=True))
+    assert bad.status_code == 422
+    assert "The role 'stem' is given to two columns: B, C." in html
+    assert '<option value="stem" selected>' in html.split('name="map-0-col-C"')[1]  # as chosen
+    assert 'class="colmap-role error"' in html
+    form.update(
+        {
+            "map-0-col-A": "answer",
+            "map-0-col-C": "opt0",
+            "map-0-col-D": "opt1",
+            "map-0-col-E": "opt2",
+        }
+    )
+    good = c.post("/bank/preview?lang=en", data=form)
+    assert good.status_code == 200 and "3 questions can be imported into maps" in good.get_data(
+        as_text=True
+    )
+    expired = c.post("/bank/preview", data={"token": "0" * 32, "bank": "maps"})
+    assert expired.status_code == 302
