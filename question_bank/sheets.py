@@ -404,13 +404,14 @@ def _numbered(rows: Iterator[list], start_row: int) -> Iterator[tuple[int, list]
     the first filled one too, while ``sheet.start`` says where that one is: the first row
     handed out tells which (the row at ``start`` is never blank), so the numbers are right
     either way (they were ``start`` rows too high: issue 15)."""
+    rows = iter(rows)
     first = next(rows, None)
     if first is None:
-        return
+        return iter(())
     padded = start_row > 0 and not any(v not in ("", None) for v in first)
     number = 1 if padded else start_row + 1
-    yield number, first
-    yield from enumerate(rows, number + 1)
+    # chain + enumerate: no Python frame per row (this runs for every row of a sheet)
+    return itertools.chain(((number, first),), enumerate(rows, number + 1))
 
 
 def _calamine_error(exc: Exception) -> m.ImportRefused:
