@@ -168,6 +168,11 @@ def test_problem_rows_downloaded_fixed_and_imported_alone(page, tmp_path, shoot)
 def test_in_english_a_row_corrected_and_the_column_map_named(page, srv, tmp_path, shoot):
     page.goto(f"{srv.url}/bank/?lang=en")
     expect(page.locator("#bank-upload")).to_contain_text("Into bank")
+    # earlier tests made banks: one of them is chosen, the new name's field is hidden
+    expect(page.locator("#import-bank")).not_to_have_value("__new__")
+    expect(page.locator("#import-new-bank-name")).to_be_hidden()
+    page.select_option("#import-bank", "__new__")
+    expect(page.locator("#import-new-bank-name")).to_be_visible()
     upload(page, _problem_sheet(tmp_path), "Science")
     expect(page.locator("#colmap-0 summary")).to_contain_text("read by its header row")
     row3 = page.locator("fieldset.fix-row[data-row='3']")

@@ -2,6 +2,7 @@
 a map remembered for the same header, sheets without answers, problem rows corrected or left
 out in one transaction."""
 
+import io
 import json
 
 from sqlalchemy import func, select
@@ -207,3 +208,22 @@ def test_a_wrong_column_map_is_named_at_the_map_and_nothing_is_lost(organizer_cl
     )
     expired = c.post("/bank/preview", data={"token": "0" * 32, "bank": "maps"})
     assert expired.status_code == 302
+
+
+def test_the_demo_bank_is_never_the_default_target(organizer_client, app):
+    from question_bank import import_views
+
+    rows = [["题目", "A", "B", "答案"], ["天空是什么颜色的", "红色", "蓝色", "B"]]
+    with app.app_context():
+        service.import_files([("d.xlsx", xlsx_bytes(rows))], bank=import_views.DEMO_BANK)
+    page = organizer_client.get("/bank/").get_data(as_text=True)
+    form = page.split('id="import-bank"')[1].split("</select>")[0]
+    assert import_views.DEMO_BANK not in form
+    assert '<option value="__new__" selected>' in form  # no other bank: a new one, named
+    resp = organizer_client.post(
+        "/bank/upload?lang=en",
+        data={"bank": "__new__", "new_bank": "", "files": (io.BytesIO(xlsx_bytes(rows)), "q.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert resp.status_code == 302
+    assert "name a new one" in organizer_client.get("/bank/?lang=en").get_data(as_text=True)
