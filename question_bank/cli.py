@@ -10,7 +10,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from . import sheets
+from . import messages, sheets
+from .headers import ColumnMap, MapError
 
 bank_cli = AppGroup("bank", help="Question bank: import sheets, export, template.")
 
@@ -47,11 +48,32 @@ def media_limits_from_config():
 @click.option("--bank", "bank_name", default=None, help="Bank name (created if new).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
-def import_command(files, dry_run, strict, bank_name, as_json, lang):
+@click.option(
+    "--columns",
+    "column_maps",
+    multiple=True,
+    metavar="[SHEET!]MAP",
+    help="Read the columns this way, e.g. 'A=stem,B=A,C=B,D=C,E=answer,from=2' (every sheet) "
+    "or '题库!A=stem,…' (one sheet); repeatable. Roles: stem, A-H, answer, type, points, "
+    "explanation, category, difficulty, time, ignore.",
+)
+@click.option(
+    "--no-answer",
+    type=click.Choice(["problem", "open"]),
+    default="problem",
+    show_default=True,
+    help="A sheet without an answer column: one problem, or open questions without an answer.",
+)
+def import_command(files, dry_run, strict, bank_name, as_json, lang, column_maps, no_answer):
     """Import question sheets (.xlsx .xls .ods .csv, or a .zip of sheets + media). Exit 0 when
     imported (or would be)."""
     from . import service
 
+    try:
+        columns = parse_column_options(column_maps)
+    except MapError as err:
+        click.echo(messages.text(err.code, lang, **err.params), err=True)
+        sys.exit(2)
     report = service.import_files(
         list(files),
         bank=bank_name,
@@ -59,6 +81,8 @@ def import_command(files, dry_run, strict, bank_name, as_json, lang):
         strict=strict,
         limits=limits_from_config(),
         media_limits=media_limits_from_config(),
+        columns=columns,
+        no_answer=no_answer,
     )
     if as_json:
         click.echo(json.dumps(report.to_json(lang), ensure_ascii=False, indent=2))
@@ -66,6 +90,15 @@ def import_command(files, dry_run, strict, bank_name, as_json, lang):
         _print_report(report, lang)
     if not report.ok:
         sys.exit(1)
+
+
+def parse_column_options(values) -> dict:
+    """--columns values -> {sheet name or '*': ColumnMap}; 'SHEET!MAP' names one sheet."""
+    out = {}
+    for value in values:
+        sheet, _, text = value.rpartition("!")
+        out[sheet or "*"] = ColumnMap.parse(text)
+    return out
 
 
 def _print_report(report, lang: str) -> None:
@@ -85,6 +118,11 @@ def _print_report(report, lang: str) -> None:
         click.echo("  " + ", ".join(f"{k} {v}" for k, v in report.by_type.items()))
         for sheet, count in report.by_sheet.items():
             click.echo(f"  {sheet}: {count}")
+        for layout in report.layouts:
+            if layout.map is not None:
+                click.echo(
+                    ("  列对应 " if zh else "  columns ") + f"{layout.sheet}: {layout.map.text()}"
+                )
         if report.media_questions:
             click.echo(
                 ("  带媒体的题目 " if zh else "  questions with media ")
@@ -167,7 +205,7 @@ def list_command():
 def init_app(app) -> None:
     """Register the ``bank`` CLI group and the /bank pages."""
     app.cli.add_command(bank_cli)
-    from . import media, views
+    from . import import_views, media, views  # noqa: F401  (import_views: routes on views.bp)
 
     app.register_blueprint(views.bp)
     media.init_app(app)

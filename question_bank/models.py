@@ -88,3 +88,14 @@ class QuestionMedia(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     name: Mapped[str] = mapped_column(String(255), default="")
     media: Mapped[Media] = relationship(lazy="joined")
+
+
+class ColumnMapMemory(db.Model):
+    """A column map the organizer chose, remembered for sheets with the same header
+    (``headers.header_signature``); ``columns`` is the map's text form (``A=stem,B=A,…``)."""
+
+    __tablename__ = "bank_column_map"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signature: Mapped[str] = mapped_column(String(500), unique=True)
+    columns: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=_utcnow, onupdate=_utcnow)

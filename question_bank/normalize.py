@@ -36,6 +36,7 @@ from .headers import (  # noqa: F401  (re-exported: the header rules live there)
     _header_key,
     header_key,
     infer_columns,
+    locate,
     match_header,
 )
 from .messages import Problem, SkippedSheet
@@ -166,6 +167,7 @@ class ParseResult:
     # rows that are notes among the data ('以下为新题'), not questions: code 'skipped_note',
     # the row's place and its text as the value (layouts.is_note)
     notes: list[Problem] = field(default_factory=list)
+    layouts: list = field(default_factory=list)  # headers.Layout: how each sheet was read
 
 
 class _RowReader:
@@ -816,25 +818,20 @@ def _number_of(value):
     return _SLOW
 
 
-def parse_sheet(file: str, sheet: RawSheet, out: ParseResult) -> None:
-    """Read one sheet into ``out``: its questions, problems, or the reason it was skipped."""
+def parse_sheet(file: str, sheet: RawSheet, out: ParseResult, chooser=None) -> None:
+    """Read one sheet into ``out``: its questions, problems, or the reason it was skipped.
+    Its columns: ``headers.locate`` (a column map from ``chooser``, a header, or the shape)."""
     rows = iter(sheet.rows)
     head = list(itertools.islice(rows, SHAPE_SAMPLE_ROWS))
     if not head:
         out.skipped.append(SkippedSheet(file, sheet.name, "sheet_empty"))
         return
-    cols: Columns | str | None = None
-    start = 0
-    for i, (_, cells) in enumerate(head[:HEADER_SEARCH_ROWS]):
-        found = match_header(cells)
-        if found:
-            cols, start = found, i + 1
-            break
+    layout, cols, start = locate(file, sheet.name, head, sheet.col_offset, chooser)
+    out.layouts.append(layout)
     if cols is None:
-        cols = infer_columns(head)
-        if isinstance(cols, str):
-            out.skipped.append(SkippedSheet(file, sheet.name, "no_header_shape", {"why": cols}))
-            return
+        why = {"why": layout.reason}
+        out.skipped.append(SkippedSheet(file, sheet.name, "no_header_shape", why))
+        return
     before = len(out.questions)
     problems_before = len(out.problems)
     reader = _RowReader(file, sheet, cols, out)
@@ -865,7 +862,7 @@ def _header_names(rows: list[tuple[int, list]]) -> list[str]:
     return []
 
 
-def parse_workbook(book: Workbook, out: ParseResult | None = None) -> ParseResult:
+def parse_workbook(book: Workbook, out: ParseResult | None = None, chooser=None) -> ParseResult:
     """Every sheet of a workbook, into one result.
 
     The cyclic garbage collector is paused meanwhile: the rows make no reference cycles, and
@@ -876,7 +873,7 @@ def parse_workbook(book: Workbook, out: ParseResult | None = None) -> ParseResul
     gc.disable()
     try:
         for sheet in book.sheets:
-            parse_sheet(book.filename, sheet, out)
+            parse_sheet(book.filename, sheet, out, chooser)
             if sheet.cut_at:
                 out.warnings.append(
                     Problem(

@@ -24,10 +24,11 @@ from sqlalchemy import delete, func, insert, or_, select
 
 from quiz.extensions import db
 
-from . import media, normalize, sheets, usage
+from . import fixes as fx
+from . import headers, media, normalize, sheets, usage
 from . import messages as m
 from .answers import TYPES
-from .models import Bank, Question
+from .models import Bank, ColumnMapMemory, Question
 
 DEFAULT_BANK = "默认题库"
 PREVIEW_ROWS = 300
@@ -54,6 +55,11 @@ class ImportReport:
     media_questions: int = 0  # questions taken with media
     media_files: int = 0  # distinct media files they use
     media_missing: list = field(default_factory=list)  # {"file", "sheet", "row", "name"}
+    layouts: list = field(default_factory=list)  # headers.Layout: how each sheet was read
+    no_answer: list = field(default_factory=list)  # {"file", "sheet", "count"}: no answer column
+    notes: list = field(default_factory=list)  # rows skipped as notes (the reader's ``notes``)
+    rows_skipped: int = 0  # problem rows the organizer chose to leave out
+    rows_fixed: int = 0  # problem rows corrected in the preview and taken
 
     @property
     def ok(self) -> bool:
@@ -98,13 +104,21 @@ class ImportReport:
             "files": self.media_files,
             "missing": list(self.media_missing),
         }
+        out["columns"] = [layout.to_dict() for layout in self.layouts]
+        out["no_answer"] = list(self.no_answer)
+        out["notes"] = [n.to_dict(lang) if hasattr(n, "to_dict") else n for n in self.notes]
+        if self.rows_fixed or self.rows_skipped:
+            out["rows_fixed"], out["rows_skipped"] = self.rows_fixed, self.rows_skipped
         if self.refused is not None:
             out["error"] = self.error(lang)
         return out
 
 
 def read_sources(
-    sources, limits: sheets.Limits | None = None, media_limits: media.MediaLimits | None = None
+    sources,
+    limits: sheets.Limits | None = None,
+    media_limits: media.MediaLimits | None = None,
+    chooser: headers.MapChooser | None = None,
 ):
     """Parse every source — a path, or a (filename, bytes or path) pair — into one ParseResult.
 
@@ -121,10 +135,12 @@ def read_sources(
             before = (len(result.questions), len(result.problems))
             for book, data, bundle, key in media.open_source(source, limits, collector.limits):
                 start = len(result.questions)
-                normalize.parse_workbook(book, result)
+                normalize.parse_workbook(book, result, chooser)
                 collector.attach(result, start, book, data, bundle, key)
             if (len(result.questions), len(result.problems)) == before:
-                raise m.NoQuestions("no_questions")
+                refused = m.NoQuestions("no_questions")
+                refused.layouts = result.layouts  # the column map may still read it
+                raise refused
         except m.ImportRefused as err:
             err.file = _basename(name)
             raise
@@ -157,20 +173,44 @@ def import_files(
     strict: bool = False,
     limits: sheets.Limits | None = None,
     media_limits: media.MediaLimits | None = None,
+    columns: dict | None = None,
+    no_answer: str | None = None,
+    fixes: dict | None = None,
+    remember: bool = True,
 ) -> ImportReport:
-    """Read, validate, dedupe and (unless ``dry_run``) store the questions in one transaction."""
+    """Read, validate, dedupe and (unless ``dry_run``) store the questions in one transaction.
+
+    ``columns``: {sheet name or '*': headers.ColumnMap} read those sheets with that map (else
+    a map remembered for the sheet's header, else the header or the shape). ``no_answer``:
+    'open' takes the questions of a sheet without an answer column as open questions without
+    an answer (judged aloud); else the sheet gives one problem, not one per row. ``fixes``:
+    {(file, sheet, row): fields, or None to leave the row out} for problem rows, each
+    re-validated with the import's rules: one that still fails refuses the whole import.
+    With ``remember``, a map given for a sheet with a header is kept for that header when the
+    import happens.
+    """
     bank_name = (bank or DEFAULT_BANK).strip() or DEFAULT_BANK
     report = ImportReport(bank=bank_name, dry_run=dry_run, strict=strict)
+    chooser = headers.MapChooser(columns, remembered_map)
     try:
-        parsed = read_sources(sources, limits, media_limits)
+        parsed = read_sources(sources, limits, media_limits, chooser)
+        report.layouts = parsed.layouts
+        _sheets_without_answers(parsed, report, sources, limits, media_limits, no_answer)
+        failed = _apply_fixes(parsed, report, fixes or {})
     except m.ImportRefused as err:
         report.refused, report.refused_file = err, getattr(err, "file", "")
+        report.layouts = getattr(err, "layouts", [])
         return report
     report.skipped, report.problems = parsed.skipped, parsed.problems
+    report.notes = list(getattr(parsed, "notes", None) or [])
     report.media_missing = parsed.media.missing
     report.warnings = parsed.warnings
     report.by_sheet = dict(parsed.sheets)
     report.found = len(parsed.questions)
+    if failed:
+        report.problems = failed
+        report.refused = m.ImportRefused("fixes_invalid", count=len({p.row for p in failed}))
+        return report
     if not parsed.questions:
         report.refused = m.NoQuestions("no_valid_questions")
         return report
@@ -216,6 +256,8 @@ def import_files(
                 _insert_rows(rows[start : start + INSERT_SLICE], target.id, now)
             if report.media_questions:
                 media.link(target.id, rows)
+        if remember:
+            _remember_maps(report.layouts)
         db.session.commit()
     except Exception as exc:  # one transaction: nothing of this import stays
         db.session.rollback()
@@ -224,6 +266,175 @@ def import_files(
         report.by_type = dict.fromkeys(TYPES, 0)
         report.media_questions = report.media_files = 0
     return report
+
+
+# --------------------------------------------------------------------------- column maps, fixes
+
+
+def remembered_map(signature: str) -> headers.ColumnMap | None:
+    """The map chosen before for sheets with this header, if any."""
+    if not signature:
+        return None
+    text = db.session.scalar(
+        select(ColumnMapMemory.columns).where(ColumnMapMemory.signature == signature)
+    )
+    try:
+        return headers.ColumnMap.parse(text) if text else None
+    except headers.MapError:
+        return None
+
+
+def _remember_maps(layouts) -> None:
+    """Keep the maps the organizer gave for sheets with a header (in the import's transaction)."""
+    for layout in layouts:
+        if layout.how != "map" or not layout.signature or layout.map is None:
+            continue
+        row = db.session.scalar(
+            select(ColumnMapMemory).where(ColumnMapMemory.signature == layout.signature)
+        )
+        if row is None:
+            db.session.add(ColumnMapMemory(signature=layout.signature, columns=layout.map.text()))
+        else:
+            row.columns = layout.map.text()
+
+
+def problem_cells(sources, wanted, limits=None, media_limits=None) -> dict:
+    """{(file, sheet, row): (cells, col_offset)} of the wanted rows, read again from the files
+    (the parse holds no row once read: a 100,000-row import would hold them all)."""
+    limits = limits or sheets.Limits()
+    media_limits = media_limits or media.MediaLimits()
+    by_sheet: dict = {}
+    for file, sheet, row in wanted:
+        by_sheet.setdefault((file, sheet), set()).add(row)
+    found: dict = {}
+    for source in sources:
+        for book, _data, _bundle, _key in media.open_source(source, limits, media_limits):
+            for raw in book.sheets:
+                rows = by_sheet.get((book.filename, raw.name))
+                if not rows:
+                    continue
+                last = max(rows)
+                for number, cells in raw.rows:
+                    if number in rows:
+                        found[(book.filename, raw.name, number)] = (list(cells), raw.col_offset)
+                    if number >= last:
+                        break
+    return found
+
+
+def problem_rows(sources, report: ImportReport, limits=None, media_limits=None, cap=300) -> list:
+    """The problem rows of a dry run as the editor's fields, in sheet order:
+    [{"file", "sheet", "row", "fields", "problems": [Problem]}] (at most ``cap``)."""
+    layouts = {(lay.file, lay.sheet): lay for lay in report.layouts}
+    grouped: dict = {}
+    for p in report.problems:
+        if p.row is None or (p.file, p.sheet) not in layouts:
+            continue
+        grouped.setdefault((p.file, p.sheet, p.row), []).append(p)
+    keys = sorted(grouped, key=lambda k: (k[0], k[1], k[2]))[:cap]
+    cells = problem_cells(sources, keys, limits, media_limits) if keys else {}
+    out = []
+    for key in keys:
+        if key not in cells:
+            continue
+        row_cells, offset = cells[key]
+        layout = layouts[key[:2]]
+        fields = fx.row_fields(row_cells, layout.map.columns(offset))
+        out.append(
+            {
+                "file": key[0],
+                "sheet": key[1],
+                "row": key[2],
+                "fields": fields,
+                "problems": grouped[key],
+            }
+        )
+    return out
+
+
+def _sheets_without_answers(parsed, report, sources, limits, media_limits, no_answer) -> None:
+    """A sheet read without an answer column: its 'answer is missing' rows become one problem
+    for the sheet, or (``no_answer='open'``) open questions without an answer."""
+    for layout in parsed.layouts:
+        roles = set(layout.map.roles.values()) if layout.map else set()
+        if layout.map is None or "answer" in roles or "stem" not in roles:
+            continue
+        place = (layout.file, layout.sheet)
+        missing = [
+            p
+            for p in parsed.problems
+            if (p.file, p.sheet) == place and p.code in ("missing_answer", "too_few_options")
+        ]
+        if not missing:
+            continue
+        gone = {id(p) for p in missing}
+        parsed.problems[:] = [p for p in parsed.problems if id(p) not in gone]
+        rows = sorted({p.row for p in missing})
+        entry = {"file": layout.file, "sheet": layout.sheet, "count": len(rows)}
+        report.no_answer.append(entry)
+        if no_answer != "open":
+            parsed.problems.append(
+                m.Problem(
+                    "no_answer_column",
+                    layout.file,
+                    layout.sheet,
+                    None,
+                    "",
+                    "",
+                    {"count": len(rows)},
+                )
+            )
+            continue
+        wanted = [(layout.file, layout.sheet, r) for r in rows]
+        cells = problem_cells(sources, wanted, limits, media_limits)
+        for key in wanted:
+            row_cells, offset = cells[key]
+            fields = fx.as_open(fx.row_fields(row_cells, layout.map.columns(offset)))
+            question, found = normalize.parse_fields(fields, layout.file, layout.sheet)
+            if question is None:
+                parsed.problems.extend(_placed(found, key))
+                continue
+            question.row = key[2]
+            parsed.questions.append(question)
+        parsed.sheets[f"{layout.file} / {layout.sheet}"] = parsed.sheets.get(
+            f"{layout.file} / {layout.sheet}", 0
+        ) + len(rows)
+
+
+def _placed(problems, key) -> list:
+    for p in problems:
+        p.file, p.sheet, p.row = key
+    return problems
+
+
+def _apply_fixes(parsed, report, fixes: dict) -> list:
+    """Take the corrected problem rows (re-validated) and leave out the skipped ones; returns
+    the problems of corrections that still fail (then nothing is imported)."""
+    if not fixes:
+        return []
+    by_row: dict = {}
+    for p in parsed.problems:
+        by_row.setdefault((p.file, p.sheet, p.row), []).append(p)
+    failed: list = []
+    done: set = set()
+    for key, fields in fixes.items():
+        if key not in by_row:
+            failed.append(m.Problem("fix_row_gone", key[0], key[1], key[2], str(key[2])))
+            continue
+        done.add(key)
+        if fields is None:
+            report.rows_skipped += 1
+            continue
+        question, found = normalize.parse_fields(fields, key[0], key[1])
+        if question is None:
+            failed.extend(_placed(found, key))
+            continue
+        question.row = key[2]
+        parsed.questions.append(question)
+        parsed.warnings.extend(_placed(found, key))
+        report.rows_fixed += 1
+    parsed.problems[:] = [p for p in parsed.problems if (p.file, p.sheet, p.row) not in done]
+    return failed
 
 
 _COLUMNS = (  # the order of the tuples _row builds

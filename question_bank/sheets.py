@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
 import re
 import zipfile
@@ -390,12 +391,27 @@ def _read_calamine(
         raw = RawSheet(name, [], start_col, formats.get(name, {}))
         # rows are handed out lazily: a 100,000-row sheet never sits in memory as Python lists
         raw.rows = _nonblank(
-            enumerate(sheet.iter_rows(), start_row + 1), raw, limits, start_row + sheet.height
+            _numbered(sheet.iter_rows(), start_row), raw, limits, start_row + sheet.height
         )
         sheets.append(raw)
     if disk is not None and not disk.unchanged():  # calamine read what was checked
         raise m.CorruptFile("unreadable", detail="the file changed while it was read")
     return sheets
+
+
+def _numbered(rows: Iterator[list], start_row: int) -> Iterator[tuple[int, list]]:
+    """Rows with the numbers Excel shows. python-calamine (0.9) hands out the blank rows above
+    the first filled one too, while ``sheet.start`` says where that one is: the first row
+    handed out tells which (the row at ``start`` is never blank), so the numbers are right
+    either way (they were ``start`` rows too high: issue 15)."""
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
+        return iter(())
+    padded = start_row > 0 and not any(v not in ("", None) for v in first)
+    number = 1 if padded else start_row + 1
+    # chain + enumerate: no Python frame per row (this runs for every row of a sheet)
+    return itertools.chain(((number, first),), enumerate(rows, number + 1))
 
 
 def _calamine_error(exc: Exception) -> m.ImportRefused:
@@ -461,15 +477,53 @@ def decode_text(data: bytes) -> str:
     return text
 
 
+_DELIMITERS = (",", ";", "\t", "|")
+_QUOTES = ('"', "'")
+
+
+def sniff_dialect(text: str, sample_rows: int = 50) -> tuple[str, str]:
+    """(delimiter, quote character) of a CSV text: of comma, semicolon, tab and bar, with
+    double or single quotes, the pair that splits the first rows most evenly (the share of
+    rows of the commonest width, 2 cells or more, then their number, then the fewest cells left
+    wrapped in quotes); ties go to the comma and double quotes. Quoted cells may hold the
+    delimiter and newlines."""
+    sample = text[: 256 * 1024]
+    cut = len(sample) < len(text)
+    best, best_score = (",", '"'), (0.0, 0, 0, 0)
+    for quote in _QUOTES:
+        if quote == "'" and "'" not in sample:
+            continue
+        for delimiter in _DELIMITERS:
+            if delimiter not in sample:
+                continue
+            reader = csv.reader(
+                io.StringIO(sample, newline=""), delimiter=delimiter, quotechar=quote
+            )
+            try:
+                rows = [r for r in itertools.islice(reader, sample_rows) if any(r)]
+            except csv.Error:
+                continue
+            widths = [len(r) for r in rows]
+            # cells still wrapped in quotes: the other quote character was meant
+            wrapped = sum(
+                1 for r in rows for c in r if len(c) > 1 and c[0] == c[-1] and c[0] in "'\""
+            )
+            if cut and len(widths) > 1:
+                widths = widths[:-1]  # the sample may end inside the last row
+            common = max(set(widths), key=widths.count, default=0)
+            if common < 2:
+                continue
+            same = widths.count(common)
+            score = (round(same / len(widths), 1), same, common, -wrapped)
+            if score > best_score:
+                best, best_score = (delimiter, quote), score
+    return best
+
+
 def _read_csv(data: bytes, filename: str, limits: Limits) -> RawSheet:
     text = decode_text(data)
-    first = text.split("\n", 1)[0]
-    delimiter = (
-        "\t"
-        if first.count("\t") > first.count(",")
-        else (";" if first.count(";") > first.count(",") else ",")
-    )
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    delimiter, quote = sniff_dialect(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar=quote)
     sheet = RawSheet(PurePath(filename).stem or "CSV", [], 0, {})
     try:
         rows = list(_nonblank(enumerate(reader, 1), sheet, limits))

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import os
-import pathlib
-import re
-import secrets
-import shutil
 
 from flask import (
     Blueprint,
@@ -36,22 +32,10 @@ from .models import Question
 bp = Blueprint("bank", __name__, url_prefix="/bank")
 PER_PAGE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
 def lang() -> str:
     return "en" if str(get_locale() or "zh").startswith("en") else "zh"
-
-
-def _upload_dir(token: str) -> str:
-    return os.path.join(previews.root(current_app.instance_path), token)
-
-
-def _spool_ext(name: str) -> str:
-    """The extension a kept upload is stored with: the workbook's own, from our short list, so
-    that calamine may read it from the file (sheets.py); anything else is kept as .bin."""
-    ext = os.path.splitext(name)[1].lower()
-    return ext if ext in (".xlsx", ".xlsm", ".ods") else ".bin"
 
 
 def type_names() -> dict:
@@ -155,133 +139,7 @@ def index():
     return render_index()
 
 
-def _report_page(report, token=None, bank="", strict=False, status=200):
-    return render_template(
-        "bank/report.html",
-        report=report,
-        data=report.to_json(lang()),
-        lang=lang(),
-        token=token,
-        bank=bank,
-        strict=strict,
-        types=TYPES,
-        type_names=type_names(),
-    ), status
-
-
-@bp.route("/upload", methods=["POST"])
-@organizer_required
-def upload():
-    """Keep the files under a one-time token and show what an import would do."""
-    limits = limits_from_config()
-    bundle_cap = media_limits_from_config().max_bundle  # a .zip of sheet + media may be larger
-    request.max_content_length = max(limits.max_bytes * 4, bundle_cap + 1024 * 1024)
-    bank = (request.form.get("bank") or "").strip() or service.DEFAULT_BANK
-    strict = bool(request.form.get("strict"))
-    try:
-        if request.content_length and request.content_length > request.max_content_length:
-            raise RequestEntityTooLarge()
-        files = [f for f in request.files.getlist("files") if f and f.filename]
-    except RequestEntityTooLarge:
-        return _refused_page(
-            messages.FileTooLarge(
-                "too_large",
-                size=messages.human_size(request.content_length or 0),
-                limit=messages.human_size(limits.max_bytes),
-            ),
-            bank,
-            413,
-        )
-    if not files:
-        flash(_("Choose a file to import."))
-        return redirect(url_for("bank.index"))
-    token = secrets.token_hex(16)
-    folder = _upload_dir(token)
-    previews.sweep(current_app.instance_path, current_app.config.get("QUIZ_PREVIEW_MAX_AGE_S",
-                                                                     previews.MAX_AGE_S))
-    previews.make_folder(folder)  # 0700, files 0600 (question_bank/previews.py)
-    sources = []
-    for i, storage in enumerate(files):
-        data = storage.stream.read(limits.max_bytes + 1)
-        name = os.path.basename(storage.filename.replace("\\", "/")) or f"upload{i}"
-        too_big = len(data) > limits.max_bytes
-        if too_big and data.startswith(b"PK"):  # maybe a zip of sheet + media: its own cap
-            data += storage.stream.read(bundle_cap + 1 - len(data))
-            too_big = len(data) > bundle_cap or not media.is_bundle(data)
-        if too_big:
-            shutil.rmtree(folder, ignore_errors=True)
-            return _refused_page(
-                messages.FileTooLarge(
-                    "too_large",
-                    size=f"> {messages.human_size(limits.max_bytes)}",
-                    limit=messages.human_size(limits.max_bytes),
-                ),
-                bank,
-                413,
-                name,
-            )
-        kept = os.path.join(folder, f"{i:02d}{_spool_ext(name)}")
-        previews.write_private(kept, data)
-        previews.write_private(os.path.join(folder, f"{i:02d}.name"), name)
-        del data
-        sources.append((name, pathlib.Path(kept)))  # calamine reads a workbook from the file
-    report = service.import_files(
-        sources,
-        bank=bank,
-        dry_run=True,
-        strict=strict,
-        limits=limits,
-        media_limits=media_limits_from_config(),
-    )
-    if not report.ok:
-        shutil.rmtree(folder, ignore_errors=True)
-        token = None
-    return _report_page(report, token, bank, strict, 200 if report.ok else 422)
-
-
-def _refused_page(err, bank, status, file=""):
-    report = service.ImportReport(bank=bank, dry_run=True, refused=err, refused_file=file)
-    return _report_page(report, None, bank, False, status)
-
-
-@bp.route("/confirm", methods=["POST"])
-@organizer_required
-def confirm():
-    """Import the files kept under the token, in one transaction."""
-    token = request.form.get("token", "")
-    if not _TOKEN.match(token) or not os.path.isdir(_upload_dir(token)):
-        flash(_("That upload has expired; upload the file again."))
-        return redirect(url_for("bank.index"))
-    folder = _upload_dir(token)
-    sources = []
-    for entry in sorted(os.listdir(folder)):
-        stem, ext = os.path.splitext(entry)
-        if ext != ".name":
-            with open(os.path.join(folder, stem + ".name"), encoding="utf-8") as fh:
-                name = fh.read()
-            sources.append((name, pathlib.Path(folder, entry)))
-    bank = (request.form.get("bank") or "").strip() or service.DEFAULT_BANK
-    strict = bool(request.form.get("strict"))
-    report = service.import_files(
-        sources,
-        bank=bank,
-        strict=strict,
-        limits=limits_from_config(),
-        media_limits=media_limits_from_config(),
-    )
-    shutil.rmtree(folder, ignore_errors=True)
-    if not report.ok:
-        return _report_page(report, None, bank, strict, 422)
-    flash(
-        _(
-            "Imported %(n)d questions into %(bank)s; %(d)d duplicates skipped.",
-            n=report.imported,
-            bank=bank,
-            d=report.duplicates,
-        )
-    )
-    target = service.find_bank(bank)
-    return redirect(url_for("bank.index", bank=target.id if target else None))
+# the import pages (upload, preview, confirm): question_bank/import_views.py
 
 
 @bp.route("/template.xlsx")

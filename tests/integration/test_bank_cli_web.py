@@ -82,7 +82,7 @@ def test_upload_report_confirm_edit_delete(organizer_client, app):
         content_type="multipart/form-data",
     )
     html = resp.get_data(as_text=True)
-    assert resp.status_code == 200 and '<tr class="problem">' in html
+    assert resp.status_code == 200 and 'class="fix-row' in html
     assert 'name="token"' in html
     token = html.split('name="token" value="')[1].split('"')[0]
     # kept with the workbook's extension: calamine reads it from the file (sheets.py)
