@@ -62,13 +62,13 @@ def as_open(fields: dict) -> dict:
     return out
 
 
-def problem_sheet(rows: list[tuple[dict, str]]) -> bytes:
+def problem_sheet(rows: list[tuple[dict, str]], write_cell=None) -> bytes:
     """An .xlsx of the problem rows, (fields, reason) each: the importer's own header, the
-    reason in a last column (ignored on re-import), ready to fix and import alone."""
+    reason in a last column (ignored on re-import), ready to fix and import alone.
+    ``write_cell(cell, text)`` writes each text (the web passes quiz.safety's, which keeps a
+    formula typed in a stem as text)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
-
-    from quiz.safety import write_text_cell  # "=HYPERLINK(...)" in a stem stays text
 
     book = Workbook()
     sheet = book.active
@@ -87,7 +87,12 @@ def problem_sheet(rows: list[tuple[dict, str]]) -> bytes:
                 values.append(fields.get(key, ""))
         sheet.append([None] * (len(values) + 1))
         for cell, value in zip(sheet[sheet.max_row], values + [reason], strict=True):
-            write_text_cell(cell, str(value)) if value != "" else None
+            if value == "":
+                continue
+            if write_cell:
+                write_cell(cell, str(value))
+            else:
+                cell.value = value
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()

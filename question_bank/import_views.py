@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from quiz.auth import organizer_required
+from quiz.safety import write_text_cell
 
 from . import fixes, headers, media, messages, previews, service
 from .answers import LETTERS, TYPES
@@ -352,7 +353,8 @@ def problems_download():
         sources, report, limits_from_config(), media_limits_from_config(), cap=100_000
     )
     data = fixes.problem_sheet(
-        [(r["fields"], "; ".join(p.reason(lang()) for p in r["problems"])) for r in rows]
+        [(r["fields"], "; ".join(p.reason(lang()) for p in r["problems"])) for r in rows],
+        write_cell=write_text_cell,
     )
     return send_file(
         io.BytesIO(data),

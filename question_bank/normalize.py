@@ -596,7 +596,8 @@ class _RowReader:
         tagged = L.type_in_stem(stem) if stem[0] in "(（【[" else None
         if tagged:
             stem, implied, points = tagged
-        if not any(options):
+        # an open question (judged aloud) keeps choices written in its stem as its text
+        if not any(options) and not (kind and a.parse_type(kind) == "open"):
             found = L.split_options(stem, in_stem=True)
             if found:
                 stem, options = found

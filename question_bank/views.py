@@ -24,7 +24,7 @@ from quiz.auth import organizer_required
 from quiz.extensions import db
 from quiz.safety import safe_next
 
-from . import export, manage, media, messages, normalize, previews, service, template
+from . import export, manage, media, messages, normalize, service, template
 from .answers import TYPES
 from .cli import limits_from_config, media_limits_from_config
 from .models import Question

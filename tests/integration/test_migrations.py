@@ -276,12 +276,12 @@ def test_processes_starting_at_once_on_postgresql_upgrade_once(tmp_path, pg_data
     engine.dispose()
 
 
-NEXT_REVISION = '''"""A test revision after 0001: one new column."""
+NEXT_REVISION = '''"""A test revision after this release's head: one new column."""
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "{next}"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -297,31 +297,41 @@ def downgrade():
 '''
 
 
+def _head_and_next() -> tuple[str, str]:
+    """This release's head revision and the number after it."""
+    head = max(name[:4] for name in os.listdir(os.path.join(schema.MIGRATIONS_DIR, "versions"))
+               if name[:4].isdigit())
+    return head, f"{int(head) + 1:04d}"
+
+
 def test_an_older_revision_is_copied_then_upgraded(tmp_path, monkeypatch):
-    """A database at 0001 meets a release whose head is 0002 (a copy of quiz/migrations with
-    one revision more): the copy is taken first, then the revision runs (SQLite batch mode)."""
+    """A database at this release's head meets a release with one revision more (a copy of
+    quiz/migrations): the copy is taken first, then the revision runs (SQLite batch mode)."""
     import shutil
+
+    head, nxt = _head_and_next()
 
     instance = tmp_path / "instance"
     instance.mkdir()
     data = make_legacy_database(instance, None)
-    assert "upgraded" in schema.upgrade_on_start(app_on(instance, None, monkeypatch))  # 0001
+    assert "upgraded" in schema.upgrade_on_start(app_on(instance, None, monkeypatch))  # head
     newer = tmp_path / "migrations"
     shutil.copytree(schema.MIGRATIONS_DIR, newer,
                     ignore=shutil.ignore_patterns("__pycache__"))
-    (newer / "versions" / "0002_team_motto.py").write_text(NEXT_REVISION, encoding="utf-8")
+    (newer / "versions" / f"{nxt}_team_motto.py").write_text(
+        NEXT_REVISION.replace("{next}", nxt).replace("{head}", head), encoding="utf-8")
     monkeypatch.setattr(schema, "MIGRATIONS_DIR", str(newer))
     app = app_on(instance, None, monkeypatch)
     assert app.test_client().get("/join").status_code == 503   # behind: not served as is
     done = schema.upgrade_on_start(app)
-    assert "upgraded from 0001 to schema revision 0002" in done
-    copies = list((instance / "backups").glob("pre-upgrade-0001-*.sqlite3"))
+    assert f"upgraded from {head} to schema revision {nxt}" in done
+    copies = list((instance / "backups").glob(f"pre-upgrade-{head}-*.sqlite3"))
     assert len(copies) == 1 and copies[0].name in done
     conn = sqlite3.connect(copies[0])
-    assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(head,)]
     conn.close()
     engine = engine_for(instance, None)
-    assert revision_of(engine) == ["0002"]
+    assert revision_of(engine) == [nxt]
     assert "motto" in {c["name"] for c in sa.inspect(engine).get_columns("team")}
     assert_rows_intact(engine, data)
     engine.dispose()
@@ -332,9 +342,12 @@ def test_the_revision_command_writes_the_next_revision_for_what_changed(
         tmp_path, monkeypatch):
     import shutil
 
+    head, nxt = _head_and_next()
+    after = f"{int(nxt) + 1:04d}"
     newer = tmp_path / "migrations"
     shutil.copytree(schema.MIGRATIONS_DIR, newer, ignore=shutil.ignore_patterns("__pycache__"))
-    (newer / "versions" / "0002_team_motto.py").write_text(NEXT_REVISION, encoding="utf-8")
+    (newer / "versions" / f"{nxt}_team_motto.py").write_text(
+        NEXT_REVISION.replace("{next}", nxt).replace("{head}", head), encoding="utf-8")
     monkeypatch.setattr(schema, "MIGRATIONS_DIR", str(newer))
     instance = tmp_path / "instance"
     instance.mkdir()
@@ -344,11 +357,11 @@ def test_the_revision_command_writes_the_next_revision_for_what_changed(
     from quiz.schema_cli import next_revision_id
 
     with app.app_context():
-        assert next_revision_id(ScriptDirectory.from_config(schema._alembic_config())) == "0003"
-    # the models lack 0002's column: the scratch database built by 0001+0002 has it
+        assert next_revision_id(ScriptDirectory.from_config(schema._alembic_config())) == after
+    # the models lack the test revision's column: the scratch database built up to it has it
     done = app.test_cli_runner().invoke(args=["revision", "-m", "drop the motto"])
     assert done.exit_code == 0, done.output
-    written = list((newer / "versions").glob("0003_drop_the_motto.py"))
+    written = list((newer / "versions").glob(f"{after}_drop_the_motto.py"))
     assert len(written) == 1
     text = written[0].read_text(encoding="utf-8")
-    assert "down_revision = '0002'" in text and "drop_column('motto')" in text
+    assert f"down_revision = '{nxt}'" in text and "drop_column('motto')" in text
