@@ -5,7 +5,9 @@
 import os
 import sys
 
-if __name__ == "__main__" and os.environ.get("SOCKETIO_ASYNC_MODE", "gevent") == "gevent":
+SOCKETIO_GEVENT = os.environ.get("SOCKETIO_ASYNC_MODE", "gevent") == "gevent"
+
+if __name__ == "__main__" and SOCKETIO_GEVENT:
     # gevent is the measured best server mode (docs/performance.md); patch before imports.
     from gevent import monkey
 
@@ -22,10 +24,16 @@ app = create_app()
 
 
 def main() -> None:
+    from quiz import allocator
     from quiz.startup import prepare, print_banner, tune_gc
 
     prepare(app)
     tune_gc()
+    allocator.tune_malloc()
+    if SOCKETIO_GEVENT:
+        from quiz import wsfix
+
+        wsfix.after_release = allocator.trimmer().note_closed
     host, port = app.config["HOST"], app.config["PORT"]
     print_banner(app)
     sys.stdout.flush()
