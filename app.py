@@ -34,10 +34,17 @@ def main() -> None:
         from quiz import wsfix
 
         wsfix.after_release = allocator.trimmer().note_closed
+    options = {}
+    if SOCKETIO_GEVENT:
+        from quiz import guard
+
+        guard.raise_descriptor_limit()
+        options["handler_class"] = guard.configure(app.config)
     host, port = app.config["HOST"], app.config["PORT"]
     print_banner(app)
     sys.stdout.flush()
-    socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True)
+    socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True,
+                 **options)
 
 
 if __name__ == "__main__":

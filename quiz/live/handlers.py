@@ -81,6 +81,7 @@ def on_connect(auth_data=None):
         join_room(f"player/{info['player']}")
     with rt.lock:
         if role == "player":
+            older = _sockets_over_cap(rt, info)
             rt.phones[sid] = info
         elif role == "host":
             rt.hosts.add(sid)
@@ -90,7 +91,20 @@ def on_connect(auth_data=None):
     socketio.emit("state", snap, to=sid)
     if info["player"]:
         socketio.emit("me", players.me(rt, info), to=sid)
+    for old in older if role == "player" else ():
+        socketio.server.disconnect(old)
     publish.presence_changed(rt)
+
+
+def _sockets_over_cap(rt, info: dict) -> list[str]:
+    """The oldest sockets of this player beyond QUIZ_MAX_SOCKETS_PER_PLAYER - 1, to close when
+    its new socket comes (a reloaded phone's old socket lingers until its ping times out; one
+    token cannot hold a hundred sockets). Call under the contest's lock."""
+    if not info["player"]:
+        return []
+    mine = [s for s, i in rt.phones.items() if i.get("player") == info["player"]]
+    keep = max(current_app.config.get("QUIZ_MAX_SOCKETS_PER_PLAYER", 3) - 1, 0)
+    return mine[:max(len(mine) - keep, 0)]
 
 
 @socketio.on("disconnect")

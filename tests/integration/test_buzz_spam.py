@@ -146,9 +146,11 @@ def test_buzz_spam_against_the_real_server_changes_nothing_for_the_others(server
         close_all(clients)
 
 
-def test_one_token_on_many_sockets_shares_one_flood_bucket(make_socket, make_contest):
+def test_one_token_on_many_sockets_shares_one_flood_bucket(app, make_socket, make_contest):
     """Issue 19: one player's token on 100 sockets got 6,000 answers accepted in 12 s, since
-    the bucket was per socket. Twenty sockets of one token now share the player's bucket."""
+    the bucket was per socket. Twenty sockets of one token now share the player's bucket
+    (the cap on sockets per token, 3 by default, is lifted here to test the bucket alone)."""
+    app.config["QUIZ_MAX_SOCKETS_PER_PLAYER"] = 100
     c = make_contest(contest_spec(teams=("红队", "蓝队"), rounds=[{
         "kind": "all_answer", "title": "全员答题", "settings": {"answer_time": 600},
         "questions": [question(stem="全员 1")]}]))
@@ -170,3 +172,14 @@ def test_one_token_on_many_sockets_shares_one_flood_bucket(make_socket, make_con
     # another player's bucket is its own
     calm = TeamActions(make_socket, c["code"], c["teams"][1], "正常")
     assert calm.sock.emit("answer", {"question": qid, "answer": ["B"]}, callback=True)["ok"]
+
+
+def test_a_token_holds_at_most_three_sockets_the_newest_win(make_socket, make_contest):
+    c = make_contest(buzz_contest(("红队", "蓝队")))
+    phone = TeamActions(make_socket, c["code"], c["teams"][0], "多开")
+    more = [make_socket(contest=c["code"], role="player", token=phone.token)
+            for _ in range(4)]
+    assert [s.is_connected() for s in [phone.sock] + more] == [False, False, True, True, True]
+    newest = more[-1]
+    me = [m for m in newest.get_received() if m["name"] == "me"]
+    assert me and me[-1]["args"][0]["player"] == phone.player
