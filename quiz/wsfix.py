@@ -1,4 +1,4 @@
-"""Five changes to how websocket frames leave and enter the server under gevent (applied by
+"""Six changes to how websocket frames leave and enter the server under gevent (applied by
 ``python app.py``).
 
 1. Whole frames. ``simple_websocket.ws.Base.send`` writes a frame with ``socket.send``, which
@@ -50,6 +50,9 @@
    are dropped, which frees them at once by reference counting. No upstream issue found for
    the cycle (wsproto 1.3.2, simple-websocket 1.1.0); the patch checks the cycle is still
    there (``FrameProtocol`` makes ``_parse_more``) and does nothing otherwise.
+
+6. A close frame to a peer that already reset the connection ends it without a traceback
+   (see ``_close_quietly``).
 """
 import functools
 import socket
@@ -66,6 +69,7 @@ from wsproto.frame_protocol import FrameProtocol
 _original_handler = Socket._websocket_handler
 _original_send = Socket.send
 _original_thread = Base._thread
+_original_close = Base.close
 
 
 def _send_whole(self, data):
@@ -257,6 +261,18 @@ def _thread_then_release(self):
             after_release()
 
 
+def _close_quietly(self, reason=None, message=None):
+    """``Base.close``, where a peer that already reset the connection ends it quietly.
+
+    simple-websocket catches only BrokenPipeError around the close frame's send, so Engine.IO's
+    writer greenlet died with a ConnectionResetError traceback in the log for every phone that
+    left without a close frame (bench/ws_churn.py: one per dropped connection)."""
+    try:
+        return _original_close(self, reason, message)
+    except OSError:
+        self.connected = False
+
+
 def parser_is_a_cycle() -> bool:
     """True when wsproto still keeps its frame parser as a generator of its own (5.)."""
     proto = FrameProtocol(client=False, extensions=[])
@@ -267,6 +283,8 @@ def apply() -> None:
     """Patch once; harmless to call again."""
     if Base.send is not _send_whole:
         Base.send = _send_whole
+    if Base.close is not _close_quietly:
+        Base.close = _close_quietly
     if Base._thread is not _thread_then_release and parser_is_a_cycle():
         Base._thread = _thread_then_release
     if Socket.send is not _send:
