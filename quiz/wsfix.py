@@ -1,4 +1,4 @@
-"""Six changes to how websocket frames leave and enter the server under gevent (applied by
+"""Seven changes to how websocket frames leave and enter the server under gevent (applied by
 ``python app.py``).
 
 1. Whole frames. ``simple_websocket.ws.Base.send`` writes a frame with ``socket.send``, which
@@ -53,6 +53,12 @@
 
 6. A close frame to a peer that already reset the connection ends it without a traceback
    (see ``_close_quietly``).
+
+7. A Socket.IO packet the server cannot decode (``42[``, ``4Z``, an empty ``4``...) is ignored
+   with one warning line; python-engineio logged each as "message handler error" with a
+   traceback (issue 19, point 7). Our event handlers catch their own errors
+   (quiz/live/handlers.py logs those with a traceback), so what escapes python-socketio's
+   message handler is the packet itself.
 """
 import functools
 import socket
@@ -63,6 +69,7 @@ from engineio import packet as eio_packet
 from engineio.packet import MESSAGE, PING
 from engineio.socket import Socket
 from simple_websocket.ws import Base, ConnectionClosed, Message, TextMessage
+from socketio import Server as SocketIOServer
 from wsproto.extensions import PerMessageDeflate
 from wsproto.frame_protocol import FrameProtocol
 
@@ -70,6 +77,7 @@ _original_handler = Socket._websocket_handler
 _original_send = Socket.send
 _original_thread = Base._thread
 _original_close = Base.close
+_original_message = SocketIOServer._handle_eio_message
 
 
 def _send_whole(self, data):
@@ -273,6 +281,17 @@ def _close_quietly(self, reason=None, message=None):
         self.connected = False
 
 
+def _handle_message_quietly(self, eio_sid, data):
+    """python-socketio's ``_handle_eio_message``; a packet it cannot handle is logged in one
+    line and ignored (see 7. above)."""
+    try:
+        return _original_message(self, eio_sid, data)
+    except Exception as exc:
+        self.logger.error("%s: malformed Socket.IO packet ignored (%s: %s)", eio_sid,
+                            type(exc).__name__, str(exc)[:120])
+        return None
+
+
 def parser_is_a_cycle() -> bool:
     """True when wsproto still keeps its frame parser as a generator of its own (5.)."""
     proto = FrameProtocol(client=False, extensions=[])
@@ -283,6 +302,8 @@ def apply() -> None:
     """Patch once; harmless to call again."""
     if Base.send is not _send_whole:
         Base.send = _send_whole
+    if SocketIOServer._handle_eio_message is not _handle_message_quietly:
+        SocketIOServer._handle_eio_message = _handle_message_quietly
     if Base.close is not _close_quietly:
         Base.close = _close_quietly
     if Base._thread is not _thread_then_release and parser_is_a_cycle():
