@@ -6,7 +6,9 @@ Both ways of serving first bring the database to the current schema (quiz/startu
 import os
 import sys
 
-if __name__ == "__main__" and os.environ.get("SOCKETIO_ASYNC_MODE", "gevent") == "gevent":
+SOCKETIO_GEVENT = os.environ.get("SOCKETIO_ASYNC_MODE", "gevent") == "gevent"
+
+if __name__ == "__main__" and SOCKETIO_GEVENT:
     # gevent is the measured best server mode (docs/performance.md); patch before imports.
     from gevent import monkey
 
@@ -26,15 +28,28 @@ if served_by_flask_run():
 
 
 def main() -> None:
+    from quiz import allocator
     from quiz.startup import prepare, print_banner, tune_gc
 
     start_serving(app)
     prepare(app)
     tune_gc()
+    allocator.tune_malloc()
+    if SOCKETIO_GEVENT:
+        from quiz import wsfix
+
+        wsfix.after_release = allocator.trimmer().note_closed
+    options = {}
+    if SOCKETIO_GEVENT:
+        from quiz import guard
+
+        guard.raise_descriptor_limit()
+        options["handler_class"] = guard.configure(app.config)
     host, port = app.config["HOST"], app.config["PORT"]
     print_banner(app)
     sys.stdout.flush()
-    socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True)
+    socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True,
+                 **options)
 
 
 if __name__ == "__main__":

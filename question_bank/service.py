@@ -22,6 +22,7 @@ from json.encoder import encode_basestring_ascii as _json_text
 
 from sqlalchemy import delete, func, insert, or_, select
 
+from quiz import offloop
 from quiz.extensions import db
 
 from . import fixes as fx
@@ -191,9 +192,11 @@ def import_files(
     """
     bank_name = (bank or DEFAULT_BANK).strip() or DEFAULT_BANK
     report = ImportReport(bank=bank_name, dry_run=dry_run, strict=strict)
-    chooser = headers.MapChooser(columns, remembered_map)
+    chooser = headers.MapChooser(columns, remembered_maps())
     try:
-        parsed = read_sources(sources, limits, media_limits, chooser)
+        # the reading is the long part (100,000 rows: seconds): off the live loop, with the
+        # remembered maps read here first (the worker thread does not touch the database)
+        parsed = offloop.run(read_sources, sources, limits, media_limits, chooser)
         report.layouts = parsed.layouts
         _sheets_without_answers(parsed, report, sources, limits, media_limits, no_answer)
         failed = _apply_fixes(parsed, report, fixes or {})
@@ -271,17 +274,19 @@ def import_files(
 # --------------------------------------------------------------------------- column maps, fixes
 
 
-def remembered_map(signature: str) -> headers.ColumnMap | None:
-    """The map chosen before for sheets with this header, if any."""
-    if not signature:
-        return None
-    text = db.session.scalar(
-        select(ColumnMapMemory.columns).where(ColumnMapMemory.signature == signature)
-    )
-    try:
-        return headers.ColumnMap.parse(text) if text else None
-    except headers.MapError:
-        return None
+def remembered_maps():
+    """A lookup of the maps chosen before, per header, read now from the database (so that
+    the reading itself, off the live loop, needs no database session)."""
+    known = dict(db.session.execute(
+        select(ColumnMapMemory.signature, ColumnMapMemory.columns)).all())
+
+    def lookup(signature: str) -> headers.ColumnMap | None:
+        try:
+            return headers.ColumnMap.parse(known[signature]) if known.get(signature) else None
+        except headers.MapError:
+            return None
+
+    return lookup
 
 
 def _remember_maps(layouts) -> None:

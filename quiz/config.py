@@ -94,6 +94,14 @@ def from_environment(instance_path: str) -> dict:
         "SOCKETIO_PING_INTERVAL": _int_env("QUIZ_PING_INTERVAL", 10),
         "SOCKETIO_PING_TIMEOUT": _int_env("QUIZ_PING_TIMEOUT", 20),
         "SOCKETIO_MAX_MESSAGE_BYTES": _int_env("QUIZ_MAX_MESSAGE_BYTES", 16 * 1024),
+        # Connections waiting for a request (quiz/guard.py, docs/security.md): seconds for a
+        # fresh connection's request line and headers, seconds a keep-alive connection may
+        # idle, waiting connections kept per client address (the oldest closed beyond that).
+        "QUIZ_HEADER_TIMEOUT": _int_env("QUIZ_HEADER_TIMEOUT", 5),
+        "QUIZ_IDLE_TIMEOUT": _int_env("QUIZ_IDLE_TIMEOUT", 15),
+        "QUIZ_MAX_WAITING_PER_ADDRESS": _int_env("QUIZ_MAX_WAITING_PER_ADDRESS", 16),
+        # Sockets one player's token may hold at once; a newer one disconnects the oldest.
+        "QUIZ_MAX_SOCKETS_PER_PLAYER": _int_env("QUIZ_MAX_SOCKETS_PER_PLAYER", 3),
         "MAX_CONTENT_LENGTH": _int_env("QUIZ_MAX_UPLOAD_MB", 20) * 1024 * 1024,
         "QUIZ_DEMO": os.environ.get("QUIZ_DEMO", "1") != "0",
         "QUIZ_COALESCE": _coalesce_env(),

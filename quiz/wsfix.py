@@ -1,4 +1,4 @@
-"""Three changes to how websocket frames leave and enter the server under gevent (applied by
+"""Seven changes to how websocket frames leave and enter the server under gevent (applied by
 ``python app.py``).
 
 1. Whole frames. ``simple_websocket.ws.Base.send`` writes a frame with ``socket.send``, which
@@ -34,6 +34,31 @@
    their ACKs (Linux 40 ms, phones up to 200 ms): in bench/load.py one buzz in three to ten
    reached the projector 40-50 ms late, with the frame written 2 ms after the buzz. Every
    frame is written whole in one call, so sending each at once costs nothing extra.
+
+5. Compression state freed when a connection ends (issue 19, point 2). wsproto 1.3's
+   ``FrameProtocol`` keeps its parser as a generator of its own method
+   (``self._parse_more = self._parse_more_gen()``): the generator's frame holds ``self``, so
+   every websocket is a reference cycle that only Python's cyclic collector frees, and with it
+   the ``PerMessageDeflate`` extension's zlib streams (~256 KB of C memory for the compressor
+   at 15 window bits, plus the decompressor) that the collector cannot see or count. Every
+   browser offers permessage-deflate. The server's tuned collector (quiz/startup.py) makes
+   full collections rare, and a connection lives long enough (its reader, Engine.IO's ping
+   greenlet: ~10 s) to be promoted to the old generation: bench/ws_churn.py measured +92 MB
+   of resident memory per 1000 dropped connections, never levelling off (878 MB after 8000).
+   When simple-websocket's reader greenlet ends (the socket is closed and ``connected`` is
+   False, so nothing sends or reads on it again) the generator is closed and the zlib streams
+   are dropped, which frees them at once by reference counting. No upstream issue found for
+   the cycle (wsproto 1.3.2, simple-websocket 1.1.0); the patch checks the cycle is still
+   there (``FrameProtocol`` makes ``_parse_more``) and does nothing otherwise.
+
+6. A close frame to a peer that already reset the connection ends it without a traceback
+   (see ``_close_quietly``).
+
+7. A Socket.IO packet the server cannot decode (``42[``, ``4Z``, an empty ``4``...) is ignored
+   with one warning line; python-engineio logged each as "message handler error" with a
+   traceback (issue 19, point 7). Our event handlers catch their own errors
+   (quiz/live/handlers.py logs those with a traceback), so what escapes python-socketio's
+   message handler is the packet itself.
 """
 import functools
 import socket
@@ -44,9 +69,15 @@ from engineio import packet as eio_packet
 from engineio.packet import MESSAGE, PING
 from engineio.socket import Socket
 from simple_websocket.ws import Base, ConnectionClosed, Message, TextMessage
+from socketio import Server as SocketIOServer
+from wsproto.extensions import PerMessageDeflate
+from wsproto.frame_protocol import FrameProtocol
 
 _original_handler = Socket._websocket_handler
 _original_send = Socket.send
+_original_thread = Base._thread
+_original_close = Base.close
+_original_message = SocketIOServer._handle_eio_message
 
 
 def _send_whole(self, data):
@@ -209,10 +240,74 @@ def _send(self, pkt):
     return None
 
 
+def release(ws) -> None:
+    """Break wsproto's parser cycle and drop the zlib streams of a finished connection (5.)."""
+    proto = getattr(getattr(getattr(ws, "ws", None), "connection", None), "_proto", None)
+    if proto is None:
+        return
+    parser = getattr(proto, "_parse_more", None)
+    if parser is not None and hasattr(parser, "close"):
+        parser.close()  # a closed generator drops its frame, and with it ``self``
+    for ext in getattr(proto, "extensions", ()):
+        if isinstance(ext, PerMessageDeflate):
+            ext._compressor = None
+            ext._decompressor = None
+
+
+# Called (no arguments) after each release: the server counts closed connections there
+# (quiz/allocator.py gives the freed memory back to the system).
+after_release = None
+
+
+def _thread_then_release(self):
+    """simple-websocket's reader loop, then ``release`` once it has ended."""
+    try:
+        return _original_thread(self)
+    finally:
+        release(self)
+        if after_release is not None:
+            after_release()
+
+
+def _close_quietly(self, reason=None, message=None):
+    """``Base.close``, where a peer that already reset the connection ends it quietly.
+
+    simple-websocket catches only BrokenPipeError around the close frame's send, so Engine.IO's
+    writer greenlet died with a ConnectionResetError traceback in the log for every phone that
+    left without a close frame (bench/ws_churn.py: one per dropped connection)."""
+    try:
+        return _original_close(self, reason, message)
+    except OSError:
+        self.connected = False
+
+
+def _handle_message_quietly(self, eio_sid, data):
+    """python-socketio's ``_handle_eio_message``; a packet it cannot handle is logged in one
+    line and ignored (see 7. above)."""
+    try:
+        return _original_message(self, eio_sid, data)
+    except Exception as exc:
+        self.logger.error("%s: malformed Socket.IO packet ignored (%s: %s)", eio_sid,
+                            type(exc).__name__, str(exc)[:120])
+        return None
+
+
+def parser_is_a_cycle() -> bool:
+    """True when wsproto still keeps its frame parser as a generator of its own (5.)."""
+    proto = FrameProtocol(client=False, extensions=[])
+    return getattr(getattr(proto, "_parse_more", None), "gi_frame", None) is not None
+
+
 def apply() -> None:
     """Patch once; harmless to call again."""
     if Base.send is not _send_whole:
         Base.send = _send_whole
+    if SocketIOServer._handle_eio_message is not _handle_message_quietly:
+        SocketIOServer._handle_eio_message = _handle_message_quietly
+    if Base.close is not _close_quietly:
+        Base.close = _close_quietly
+    if Base._thread is not _thread_then_release and parser_is_a_cycle():
+        Base._thread = _thread_then_release
     if Socket.send is not _send:
         Socket.send = _send
         Socket._websocket_handler = _websocket_handler

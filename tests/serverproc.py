@@ -32,6 +32,7 @@ class ServerProcess:
         })
         self.env.update(extra_env or {})
         self.proc = None
+        self.preexec = None     # run in the child before exec (e.g. a descriptor limit)
         self.log_path = os.path.join(self.instance_path, f"server-{self.port}.log")
 
     @property
@@ -58,7 +59,7 @@ class ServerProcess:
         self._log = open(self.log_path, "a", encoding="utf-8")
         self.proc = subprocess.Popen(
             [sys.executable, "app.py"], cwd=ROOT, env=self.env, stdout=self._log,
-            stderr=subprocess.STDOUT,
+            stderr=subprocess.STDOUT, preexec_fn=self.preexec,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

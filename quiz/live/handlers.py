@@ -22,11 +22,15 @@ log = logging.getLogger(__name__)
 clients: dict[str, dict] = {}
 
 ROLES = ("host", "screen", "player")
-# Flood control per socket for the phone's game events (buzz, answer, wager): a burst of
-# FLOOD_BURST, then FLOOD_RATE a second. Beyond that the phone gets `rate_limited` at once,
-# without taking the contest's lock, touching the engine or the database.
+# Flood control per player for the phone's game events (buzz, answer, wager): a burst of
+# FLOOD_BURST, then FLOOD_RATE a second, shared by every socket of that player (its token):
+# one token on 100 sockets used to get 100 buckets (6,000 answers in 12 s, issue 19). A socket
+# that has not joined has a bucket of its own. Beyond that the phone gets `rate_limited` at
+# once, without taking the contest's lock, touching the engine or the database.
 FLOOD_BURST = 10
 FLOOD_RATE = 5.0
+# (contest code, player id) -> {"flood_tokens", "flood_at"}: one small dict per player.
+flood_buckets: dict[tuple, dict] = {}
 
 
 def _refuse(code: str, message: str, message_zh: str):
@@ -77,6 +81,7 @@ def on_connect(auth_data=None):
         join_room(f"player/{info['player']}")
     with rt.lock:
         if role == "player":
+            older = _sockets_over_cap(rt, info)
             rt.phones[sid] = info
         elif role == "host":
             rt.hosts.add(sid)
@@ -88,7 +93,20 @@ def on_connect(auth_data=None):
         socketio.emit("me", players.me(rt, info), to=sid)
     if role == "host":
         join_requests.send_listing(rt.code, to=sid)
+    for old in older if role == "player" else ():
+        socketio.server.disconnect(old)
     publish.presence_changed(rt)
+
+
+def _sockets_over_cap(rt, info: dict) -> list[str]:
+    """The oldest sockets of this player beyond QUIZ_MAX_SOCKETS_PER_PLAYER - 1, to close when
+    its new socket comes (a reloaded phone's old socket lingers until its ping times out; one
+    token cannot hold a hundred sockets). Call under the contest's lock."""
+    if not info["player"]:
+        return []
+    mine = [s for s, i in rt.phones.items() if i.get("player") == info["player"]]
+    keep = max(current_app.config.get("QUIZ_MAX_SOCKETS_PER_PLAYER", 3) - 1, 0)
+    return mine[:max(len(mine) - keep, 0)]
 
 
 @socketio.on("disconnect")
@@ -107,13 +125,22 @@ def on_disconnect(*_args):
     publish.presence_changed(rt)
 
 
+def _bucket(info: dict) -> dict:
+    """The flood bucket of this socket's player (every socket of a token shares it), or of
+    the socket itself before it has joined."""
+    if not info.get("player"):
+        return info
+    return flood_buckets.setdefault((info["code"], info["player"]), {})
+
+
 def _flood_ok(info: dict) -> bool:
-    """Take a token from this socket's bucket; False when it is empty."""
+    """Take a token from the player's bucket; False when it is empty."""
+    bucket = _bucket(info)
     now = time.monotonic()
-    tokens = min(FLOOD_BURST, info.get("flood_tokens", FLOOD_BURST)
-                 + (now - info.get("flood_at", now)) * FLOOD_RATE)
-    info["flood_at"] = now
-    info["flood_tokens"] = max(tokens - 1, 0.0) if tokens >= 1 else tokens
+    tokens = min(FLOOD_BURST, bucket.get("flood_tokens", FLOOD_BURST)
+                 + (now - bucket.get("flood_at", now)) * FLOOD_RATE)
+    bucket["flood_at"] = now
+    bucket["flood_tokens"] = max(tokens - 1, 0.0) if tokens >= 1 else tokens
     return tokens >= 1
 
 

@@ -1,6 +1,6 @@
 """Buzz spam: one phone pressing hundreds of times a second changes nothing for the others.
 
-Flood control per socket (quiz.live.handlers: a burst of 10, then 5 a second) answers the
+Flood control per player token (quiz.live.handlers: a burst of 10, then 5 a second) answers the
 excess with `rate_limited` before the contest's lock, the engine or the database."""
 import threading
 import time
@@ -144,3 +144,42 @@ def test_buzz_spam_against_the_real_server_changes_nothing_for_the_others(server
                   f"max {lat[-1] * 1000:.0f} ms")
     finally:
         close_all(clients)
+
+
+def test_one_token_on_many_sockets_shares_one_flood_bucket(app, make_socket, make_contest):
+    """Issue 19: one player's token on 100 sockets got 6,000 answers accepted in 12 s, since
+    the bucket was per socket. Twenty sockets of one token now share the player's bucket
+    (the cap on sockets per token, 3 by default, is lifted here to test the bucket alone)."""
+    app.config["QUIZ_MAX_SOCKETS_PER_PLAYER"] = 100
+    c = make_contest(contest_spec(teams=("红队", "蓝队"), rounds=[{
+        "kind": "all_answer", "title": "全员答题", "settings": {"answer_time": 600},
+        "questions": [question(stem="全员 1")]}]))
+    host = make_socket(contest=c["code"], role="host", key=c["host_key"])
+    for action in ("next", "show_question"):
+        assert host.emit("host", {"action": action}, callback=True)["ok"]
+    qid = [m for m in host.get_received() if m["name"] == "state"][-1]["args"][0][
+        "question"]["id"]
+    flooder = TeamActions(make_socket, c["code"], c["teams"][0], "刷屏")
+    sockets = [flooder.sock] + [make_socket(contest=c["code"], role="player",
+                                            token=flooder.token) for _ in range(19)]
+    started = time.monotonic()
+    acks = [s.emit("answer", {"question": qid, "answer": ["B"]}, callback=True)
+            for _ in range(5) for s in sockets]
+    elapsed = time.monotonic() - started
+    accepted = sum(1 for a in acks if a["ok"])
+    assert accepted <= handlers.FLOOD_BURST + int(elapsed * handlers.FLOOD_RATE) + 1, accepted
+    assert {a["error"] for a in acks if not a["ok"]} == {"rate_limited"}
+    # another player's bucket is its own
+    calm = TeamActions(make_socket, c["code"], c["teams"][1], "正常")
+    assert calm.sock.emit("answer", {"question": qid, "answer": ["B"]}, callback=True)["ok"]
+
+
+def test_a_token_holds_at_most_three_sockets_the_newest_win(make_socket, make_contest):
+    c = make_contest(buzz_contest(("红队", "蓝队")))
+    phone = TeamActions(make_socket, c["code"], c["teams"][0], "多开")
+    more = [make_socket(contest=c["code"], role="player", token=phone.token)
+            for _ in range(4)]
+    assert [s.is_connected() for s in [phone.sock] + more] == [False, False, True, True, True]
+    newest = more[-1]
+    me = [m for m in newest.get_received() if m["name"] == "me"]
+    assert me and me[-1]["args"][0]["player"] == phone.player

@@ -302,3 +302,70 @@ def test_a_websocket_sends_each_frame_at_once_without_waiting_for_the_clients_ac
         for s in (client, server_side, listener):
             s.close()
     assert seen["nodelay"] != 0
+
+
+# --- compression state freed when the reader ends (issue 19, point 2) ------------------------
+
+import gc  # noqa: E402
+import weakref  # noqa: E402
+
+from wsproto.extensions import PerMessageDeflate  # noqa: E402
+
+
+def deflating_server():
+    """A server-side wsproto connection that accepted permessage-deflate and compressed a
+    message (so its zlib streams exist), as simple-websocket holds one per websocket."""
+    client = WSConnection(ConnectionType.CLIENT)
+    server = WSConnection(ConnectionType.SERVER)
+    server.receive_data(client.send(Request(host="h", target="/",
+                                            extensions=[PerMessageDeflate()])))
+    next(server.events())
+    client.receive_data(server.send(AcceptConnection(extensions=[PerMessageDeflate()])))
+    server.send(TextMessage(data="状态" * 500))
+    return server
+
+
+def test_wsproto_keeps_each_connection_in_a_reference_cycle():
+    assert wsfix.parser_is_a_cycle()   # the reason for the patch: it still applies
+
+
+def test_a_finished_connection_frees_its_zlib_streams_without_the_collector():
+    ws = Base.__new__(Base)
+    ws.ws = deflating_server()
+    ext = ws.ws.connection._proto.extensions[0]
+    assert isinstance(ext, PerMessageDeflate) and ext._compressor is not None
+    gone = weakref.ref(ws.ws.connection._proto)
+    gc.disable()
+    try:
+        wsfix.release(ws)
+        assert ext._compressor is None and ext._decompressor is None
+        ws.ws = None
+        del ext
+        assert gone() is None          # freed by reference counting: no cycle is left
+    finally:
+        gc.enable()
+
+
+def test_without_release_the_connection_outlives_its_last_reference():
+    ws = deflating_server()
+    gone = weakref.ref(ws.connection._proto)
+    gc.disable()
+    try:
+        del ws
+        assert gone() is not None      # only the cyclic collector would free it
+    finally:
+        gc.enable()
+        gc.collect()
+
+
+def test_a_close_to_a_reset_peer_does_not_raise():
+    wsfix.apply()
+
+    class Reset:
+        def send(self, data):
+            raise ConnectionResetError(104, "Connection reset by peer")
+
+    ws = Base.__new__(Base)
+    ws.connected, ws.sock, ws.ws = True, Reset(), deflating_server()
+    ws.close()
+    assert ws.connected is False
