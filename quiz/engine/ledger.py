@@ -61,7 +61,20 @@ def undo_last(state: dict, actor: dict, now: int) -> list[dict]:
         entry["undone"] = True
     for entry in undone:
         add_score_log_only(state, entry, actor, now)
-    return [{"type": "undone", "label": rec["label"], "teams": sorted({e["team"] for e in undone})}]
+    teams = {e["team"] for e in undone}
+    rejudged = rec.get("rejudged")
+    if rejudged:  # a re-judgement: the first ruling comes back, with its own undo record
+        first_ids, reversal_ids = set(rejudged["record"]["entries"]), set(rejudged["reversals"])
+        for entry in state["log"]:
+            if entry["id"] in first_ids:
+                entry["undone"] = False
+        reversals = [e for e in state["log"] if e["id"] in reversal_ids]
+        for entry in reversals:
+            entry["undone"] = True
+            add_score_log_only(state, entry, actor, now)
+        teams |= {e["team"] for e in reversals}
+        state["undo"].append(rejudged["record"])
+    return [{"type": "undone", "label": rec["label"], "teams": sorted(teams)}]
 
 
 def add_score_log_only(state: dict, original: dict, actor: dict, now: int) -> None:

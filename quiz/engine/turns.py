@@ -7,9 +7,11 @@ from .checks import AUTO_GRADED, grade, need_bool, need_id, parse_answer
 from .errors import RuleError
 from .ledger import undo_last
 from .state import (
+    SNAPSHOT_KEYS,
     SYSTEM_ACTOR,
     add_score,
     clear_deadline,
+    clone,
     ensure_not_paused,
     push_undo,
     q_settings,
@@ -110,9 +112,24 @@ def cmd_judge(state: dict, cmd: dict, now: int) -> list[dict]:
     last = q["last_judgement"]
     if (state["phase"] == "closed" and last is not None and last["team"] == team_id
             and state["undo"] and state["undo"][-1]["id"] == last["undo_id"]):
-        events = undo_last(state, cmd["actor"], now)
-        return events + judge_turn(state, team_id, correct, cmd["actor"], now)
+        return _rejudge(state, team_id, correct, cmd["actor"], now)
     raise RuleError("wrong_phase", "nobody is answering this question now", "当前没有队伍在答题")
+
+
+def _rejudge(state: dict, team_id: int, correct: bool, actor: dict, now: int) -> list[dict]:
+    """Replace the last ruling: undo it, then rule again. Undoing the re-judgement returns to
+    exactly before it (the question closed with the first ruling, that ruling's entries live
+    again and undoable again), as docs/rules.md says of every undo."""
+    before = clone({k: state[k] for k in SNAPSHOT_KEYS})
+    first = clone(state["undo"][-1])  # undo_last hands its snapshot's objects to the state
+    start = len(state["log"])
+    events = undo_last(state, actor, now)
+    reversals = [e["id"] for e in state["log"][start:] if e.get("undoes") in first["entries"]]
+    events += judge_turn(state, team_id, correct, actor, now)
+    rec = state["undo"][-1]
+    rec["snapshot"] = before
+    rec["rejudged"] = {"record": first, "reversals": reversals}
+    return events
 
 
 def cmd_turn_answer(state: dict, cmd: dict, now: int, team_id: int) -> list[dict]:

@@ -255,3 +255,32 @@ def test_start_round_rules():
     g.host("close_answers")
     g.host("start_round", round=1)
     assert g.state["round_index"] == 0
+
+
+def test_undo_after_a_rejudgement_returns_to_the_first_ruling():
+    """docs/rules.md: an undo returns to exactly before the undone action. Undoing a
+    re-judgement gives back the question closed with the first ruling (not 'answering'), its
+    score and log entries live again, and a second undo undoes that first ruling too."""
+    g = full_game()
+    g.host("next")
+    g.host("next")
+    answering = parts(g)
+    g.host("judge", question=1, team=1, correct=False)
+    first = parts(g)
+    assert g.score(1) == 90 and g.phase == "closed"
+    g.host("judge", question=1, team=1, correct=True)           # re-judged: right after all
+    assert g.score(1) == 110 and g.phase == "closed"
+    assert_log_adds_up(g)
+    events = g.host("undo")
+    assert events[0]["type"] == "undone" and events[0]["teams"] == [1]
+    assert parts(g) == first and g.score(1) == 90 and g.phase == "closed"
+    wrong = g.state["log"][0]
+    assert wrong["kind"] == "judge" and wrong["delta"] == -10 and wrong["undone"] is False
+    assert_log_adds_up(g)
+    g.host("undo")                                               # and the first ruling
+    assert parts(g) == answering and g.score(1) == 100 and g.phase == "answering"
+    assert_log_adds_up(g)
+    g.refused("nothing_to_undo", "undo")
+    g.host("judge", question=1, team=1, correct=True)
+    assert g.score(1) == 110
+    assert_log_adds_up(g)
