@@ -13,6 +13,7 @@ import zipfile
 from flask import current_app
 from openpyxl.styles import Font
 
+from quiz import offloop
 from quiz.extensions import db
 
 from . import media, service, template
@@ -37,7 +38,8 @@ def export_bytes(bank=None, category=None, type=None, difficulty=None, search=No
     rows = [
         service.question_to_dict(q) for q in _questions(bank, category, type, difficulty, search)
     ]
-    return template.save(template.new_workbook(rows))
+    # writing the workbook is the long part (seconds for a big bank): off the live loop
+    return offloop.run(lambda: template.save(template.new_workbook(rows)))
 
 
 def has_media(bank=None, category=None, type=None, difficulty=None, search=None) -> bool:

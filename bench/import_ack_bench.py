@@ -1,0 +1,108 @@
+"""A big sheet's dry run against the live loop: host ack latency while it is read.
+
+Starts the real server (``python app.py``, gevent) on 127.0.0.1 with a contest, has its host
+send ``adjust_score`` one after another, and meanwhile the organizer uploads a sheet of
+``--rows`` questions (bench/import_bench.py's generated sheet) through the bank page's form
+endpoint (the dry run that builds the preview). Prints the host's ack latency p50/p99/max for
+``--idle`` seconds before the upload and during the upload, and how long the upload took.
+The target (issue 19): a host ack under 50 ms while a 100,000-row sheet is read.
+
+    .venv/bin/python bench/import_ack_bench.py --rows 100000
+
+Loopback only; the server is stopped at the end.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import sys
+import tempfile
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+import requests  # noqa: E402
+
+from bench.import_bench import generate  # noqa: E402
+from tests.helpers import contest_spec  # noqa: E402
+from tests.integration.live_clients import Client  # noqa: E402
+from tests.serverproc import ServerProcess  # noqa: E402
+
+PASSWORD = "bench-organizer-pw"
+
+
+def figures(lat: list[float]) -> str:
+    if not lat:
+        return "no acks"
+    lat = sorted(lat)
+    p99 = lat[max(0, int(len(lat) * 0.99) - 1)]
+    return (f"{len(lat)} acks, p50 {statistics.median(lat):.1f} ms, p99 {p99:.1f} ms, "
+            f"max {lat[-1]:.1f} ms")
+
+
+def upload(base: str, path: str, done: dict) -> None:
+    """Sign in and send the sheet to the bank page's upload form (a dry run: the preview)."""
+    s = requests.Session()
+    page = s.get(f"{base}/login").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    s.post(f"{base}/login", data={"password": PASSWORD, "csrf_token": token})
+    page = s.get(f"{base}/bank/").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    t0 = time.monotonic()
+    with open(path, "rb") as fh:
+        resp = s.post(f"{base}/bank/upload", data={
+            "csrf_token": token, "bank": "__new__", "new_bank": "bench"},
+            files={"files": (os.path.basename(path), fh)}, timeout=600)
+    done.update(status=resp.status_code, seconds=time.monotonic() - t0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--idle", type=float, default=5.0)
+    args = parser.parse_args()
+    sheet = generate(args.rows)
+    tmp = tempfile.mkdtemp(prefix="import-ack-bench-")
+    server = ServerProcess(os.path.join(tmp, "instance"),
+                           extra_env={"QUIZ_ADMIN_PASSWORD": PASSWORD,
+                                      "QUIZ_MAX_UPLOAD_MB": "200"})
+    made = server.create_contest(contest_spec(), tmp)
+    server.start()
+    host = Client(server.url, {"contest": made["code"], "role": "host",
+                               "key": made["host_key"]})
+    try:
+        team = host.wait_version(0)["teams"][0]["id"]
+        assert host.host("next")["ok"]
+
+        def acks(until) -> list[float]:
+            lat = []
+            while not until():
+                t0 = time.perf_counter()
+                ack = host.host("adjust_score", team=team, delta=1, reason="bench")
+                lat.append((time.perf_counter() - t0) * 1000)
+                assert ack["ok"], ack
+            return lat
+
+        end = time.monotonic() + args.idle
+        idle = acks(lambda: time.monotonic() > end)
+        done: dict = {}
+        worker = threading.Thread(target=upload, args=(server.url, sheet, done))
+        worker.start()
+        during = acks(lambda: not worker.is_alive())
+        worker.join()
+    finally:
+        host.close()
+        server.stop()
+    size = os.path.getsize(sheet) / 2**20
+    print(f"sheet: {args.rows} questions, {size:.1f} MB; upload answered {done.get('status')} "
+          f"in {done.get('seconds', 0):.2f} s")
+    print(f"host acks before the upload: {figures(idle)}")
+    print(f"host acks during the upload: {figures(during)}")
+
+
+if __name__ == "__main__":
+    main()
