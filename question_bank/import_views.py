@@ -23,7 +23,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from quiz.auth import organizer_required
 from quiz.safety import write_text_cell
 
-from . import fixes, headers, media, messages, previews, service
+from . import fixes, headers, media, messages, normalize, previews, service
 from .answers import LETTERS, TYPES
 from .cli import limits_from_config, media_limits_from_config
 from .views import XLSX, bp, lang, type_names
@@ -296,16 +296,7 @@ def _fixes_from_form() -> tuple[dict, dict]:
             continue
         fields = {
             name: form.get(f"fix-{i}-{name}", "")
-            for name in (
-                "type",
-                "stem",
-                "answer",
-                "points",
-                "difficulty",
-                "category",
-                "explanation",
-                "time_limit",
-            )
+            for name in normalize.EDIT_FIELDS
         }
         options = form.getlist(f"fix-{i}-options")
         while options and not options[-1].strip():
