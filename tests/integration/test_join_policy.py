@@ -83,8 +83,9 @@ def test_a_rival_team_without_its_secret_only_waits(app, make_socket, linked):
 def test_red_secret_does_not_open_blue(app, make_socket, linked):
     red, blue = linked["teams"][:2]
     phone = make_socket(contest=linked["code"])
-    for forged in (linked["secrets"][red], linked["secrets"][blue][:-1] + "A", "x" * 22, 12345,
-                   ["list"]):
+    real = linked["secrets"][blue]
+    altered = real[:-1] + ("B" if real.endswith("A") else "A")  # never the real one
+    for forged in (linked["secrets"][red], altered, "x" * 22, 12345, ["list"]):
         ack = phone.emit("join", {"team": blue, "name": "冒充", "secret": forged},
                          callback=True)
         assert not ack["ok"] and ack["error"] == "bad_team_secret", (forged, ack)
