@@ -14,11 +14,11 @@ if __name__ == "__main__" and SOCKETIO_GEVENT:
 
     monkey.patch_all()
 
-    from quiz import wsfix
+    from quiz.live import transport as wsfix
 
     wsfix.apply()
 
-from quiz.extensions import socketio  # noqa: E402
+from quiz.base.extensions import socketio  # noqa: E402
 from quiz.factory import create_app  # noqa: E402
 from quiz.startup import served_by_flask_run, start_serving  # noqa: E402
 
@@ -28,7 +28,7 @@ if served_by_flask_run():
 
 
 def main() -> None:
-    from quiz import allocator
+    from quiz.live import allocator
     from quiz.startup import prepare, print_banner, tune_gc
 
     start_serving(app)
@@ -36,12 +36,12 @@ def main() -> None:
     tune_gc()
     allocator.tune_malloc()
     if SOCKETIO_GEVENT:
-        from quiz import wsfix
+        from quiz.live import transport as wsfix
 
         wsfix.after_release = allocator.trimmer().note_closed
     options = {}
     if SOCKETIO_GEVENT:
-        from quiz import guard
+        from quiz.live import guard
 
         guard.raise_descriptor_limit()
         options["handler_class"] = guard.configure(app.config)

@@ -75,7 +75,7 @@ def run(minutes: str, mb: int, seconds: float, tmp: str) -> dict:
 
 
 def one_copy_s(mb: int, tmp: str) -> float:
-    from quiz.backups import copy_database
+    from quiz.record.backups import copy_database
 
     src = os.path.join(tmp, "instance-1000", "quiz.sqlite3")
     t0 = time.perf_counter()

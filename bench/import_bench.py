@@ -105,7 +105,7 @@ def _setup(kind: str):
         from flask import Flask
 
         import quiz.factory  # noqa: F401  (registers the SQLite pragmas: WAL, synchronous=NORMAL)
-        from quiz.extensions import db
+        from quiz.base.extensions import db
 
         tmp = tempfile.mkdtemp()
         app = Flask("bench")

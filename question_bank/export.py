@@ -13,8 +13,8 @@ import zipfile
 from flask import current_app
 from openpyxl.styles import Font
 
-from quiz import offloop
-from quiz.extensions import db
+from quiz.base import offloop
+from quiz.base.extensions import db
 
 from . import media, service, template
 from .models import Question

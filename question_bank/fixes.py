@@ -65,7 +65,7 @@ def as_open(fields: dict) -> dict:
 def problem_sheet(rows: list[tuple[dict, str]], write_cell=None) -> bytes:
     """An .xlsx of the problem rows, (fields, reason) each: the importer's own header, the
     reason in a last column (ignored on re-import), ready to fix and import alone.
-    ``write_cell(cell, text)`` writes each text (the web passes quiz.safety's, which keeps a
+    ``write_cell(cell, text)`` writes each text (the web passes quiz.base.safety's, which keeps a
     formula typed in a stem as text)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font

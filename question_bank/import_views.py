@@ -20,8 +20,8 @@ from flask import current_app, flash, redirect, render_template, request, send_f
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from quiz.auth import organizer_required
-from quiz.safety import write_text_cell
+from quiz.base.auth import organizer_required
+from quiz.base.safety import write_text_cell
 
 from . import fixes, headers, media, messages, normalize, previews, service
 from .answers import LETTERS, TYPES

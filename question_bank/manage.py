@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import delete, func, select, update
 
-from quiz.extensions import db
+from quiz.base.extensions import db
 
 from . import media, normalize
 from . import messages as m

@@ -9,8 +9,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from quiz.auth import organizer_required
-from quiz.extensions import db
+from quiz.base.auth import organizer_required
+from quiz.base.extensions import db
 
 from . import manage, service, usage
 from .models import Question

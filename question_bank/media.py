@@ -594,7 +594,7 @@ def fingerprint_clash(question, fp: str) -> int | None:
     """The id of another question of the same bank that already has fingerprint ``fp``."""
     from sqlalchemy import select
 
-    from quiz.extensions import db
+    from quiz.base.extensions import db
 
     from .models import Question
 
@@ -659,7 +659,7 @@ def link(bank_id: int, questions) -> None:
     """Inside the import's transaction: Media rows for new digests and the question links."""
     from sqlalchemy import insert, select
 
-    from quiz.extensions import db
+    from quiz.base.extensions import db
 
     from .models import Media, Question, QuestionMedia
 
@@ -722,7 +722,7 @@ def dicts(question) -> list[dict]:
 def add_to_question(question, blob: Blob, instance_path: str) -> str | None:
     """Editor upload: store the file and link it; returns a problem code or None. Commits."""
 
-    from quiz.extensions import db
+    from quiz.base.extensions import db
 
     from .models import Media, QuestionMedia
 
@@ -755,7 +755,7 @@ def add_to_question(question, blob: Blob, instance_path: str) -> str | None:
 def remove_from_question(question, sha256: str) -> str | None:
     """Editor: unlink one medium (the file stays: others may use it). Commits."""
 
-    from quiz.extensions import db
+    from quiz.base.extensions import db
 
 
     keep = [ln for ln in question.media_links if ln.sha256 != sha256]
@@ -777,7 +777,7 @@ def remove_from_question(question, sha256: str) -> str | None:
 def shas_of(question_id: int) -> list[str]:
     from sqlalchemy import select
 
-    from quiz.extensions import db
+    from quiz.base.extensions import db
 
     from .models import QuestionMedia
 

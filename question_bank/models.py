@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from quiz.extensions import db
+from quiz.base.extensions import db
 
 
 def _utcnow() -> datetime:

@@ -22,8 +22,8 @@ from json.encoder import encode_basestring_ascii as _json_text
 
 from sqlalchemy import delete, func, insert, or_, select
 
-from quiz import offloop
-from quiz.extensions import db
+from quiz.base import offloop
+from quiz.base.extensions import db
 
 from . import fixes as fx
 from . import headers, media, normalize, sheets, usage
@@ -675,3 +675,11 @@ def delete_bank(bank_id: int) -> Bank | None:
     db.session.delete(bank)
     db.session.commit()
     return bank
+
+
+def questions_by_id(ids) -> dict[int, Question]:
+    """The bank questions with these ids (missing ids are left out), keyed by id."""
+    ids = [i for i in ids if i]
+    if not ids:
+        return {}
+    return {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(ids)))}

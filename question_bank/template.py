@@ -11,7 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from quiz.safety import write_text_cell
+from quiz.base.safety import write_text_cell
 
 from .answers import DIFFICULTY_ZH, LETTERS, MAX_OPTIONS
 
@@ -165,7 +165,7 @@ def question_cells(q: dict) -> list:
 
 
 def put(ws, row: int, col: int, value):
-    """Write one cell; text always as a string, never as a live formula (quiz.safety)."""
+    """Write one cell; text always as a string, never as a live formula (quiz.base.safety)."""
     if isinstance(value, str):
         return write_text_cell(ws.cell(row, col), value)
     return ws.cell(row, col, value)

@@ -1,7 +1,7 @@
 """Which contests use bank questions, as the contest side tells the bank.
 
 The bank knows nothing of contests: the contest side registers a lookup at app start
-(``register(app, lookup)``, done by ``quiz.bank_usage``). Without one, no question counts as
+(``register(app, lookup)``, done by ``quiz.setup.bank_usage``). Without one, no question counts as
 used. A lookup has two methods:
 
 - ``used_ids()``: a SELECT of one column, the ids of bank questions some contest drew;

@@ -20,9 +20,9 @@ from flask_babel import gettext as _
 from sqlalchemy import func
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from quiz.auth import organizer_required
-from quiz.extensions import db
-from quiz.safety import safe_next
+from quiz.base.auth import organizer_required
+from quiz.base.extensions import db
+from quiz.base.safety import safe_next
 
 from . import export, manage, media, messages, normalize, service, template
 from .answers import TYPES
@@ -68,7 +68,7 @@ def next_url(default: str | None = None) -> str:
     """Where a page sends the organizer back to: ``next`` when it is a path of this site.
 
     The one place ``next`` is read here (the edit page's Cancel link and save redirect, the
-    confirmations' Cancel), through quiz.safety.safe_next: only ``/path``, never ``//host``,
+    confirmations' Cancel), through quiz.base.safety.safe_next: only ``/path``, never ``//host``,
     ``/\\host``, a scheme or control characters; else ``default`` (the bank page).
     """
     return safe_next(request.values.get("next"), default or url_for("bank.index"))

@@ -5,9 +5,9 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from quiz import config as config_module
-from quiz.extensions import db, socketio
-from quiz.origins import OriginChecker
+from quiz.base import config as config_module
+from quiz.base.extensions import db, socketio
+from quiz.web.origins import OriginChecker
 
 
 @event.listens_for(Engine, "connect")
@@ -63,7 +63,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     _init_socketio(app)
 
-    from quiz import i18n
+    from quiz.base import i18n
 
     i18n.init_app(app)
 
@@ -71,7 +71,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     CSRFProtect(app)
 
-    from quiz import auth, compress, headers, setup_views, views
+    from quiz.base import auth
+    from quiz.web import compress, headers, setup_views, views
 
     headers.init_app(app)
     compress.init_app(app)
@@ -79,9 +80,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)
     views.init_app(app)
     setup_views.init_app(app)
-    from quiz import results_views
+    from quiz.web import results_views
     results_views.init_app(app)
-    from quiz import review_views
+    from quiz.web import review_views
     review_views.init_app(app)
 
     try:
@@ -90,15 +91,18 @@ def create_app(test_config: dict | None = None) -> Flask:
         bank_cli = None
     if bank_cli is not None:
         bank_cli.init_app(app)
-        from quiz import bank_usage
+        from quiz.setup import bank_usage
 
         bank_usage.init_app(app)  # the bank asks which contests use its questions
 
-    from quiz import cli as contest_cli
+    from quiz.commands import contest as contest_cli
 
     contest_cli.init_app(app)
 
-    from quiz import backup_cli, backup_views, schema, schema_cli
+    from quiz.commands import backup as backup_cli
+    from quiz.commands import schema as schema_cli
+    from quiz.record import schema
+    from quiz.web import backup_views
 
     backup_cli.init_app(app)
     schema_cli.init_app(app)
@@ -114,9 +118,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _create_test_database(app: Flask) -> None:
     """A test's new, empty database is made at head at once (no migrations run: fast).
 
-    Never in production: there the start-up paths upgrade (quiz/schema.py), not create_app.
+    Never in production: there the start-up paths upgrade (quiz/record/schema.py), not create_app.
     """
-    from quiz import schema
+    from quiz.record import schema
 
     with app.app_context():
         with db.engine.begin() as connection:
@@ -144,7 +148,7 @@ def _private_sqlite_file(uri: str) -> None:
 
 
 def _import_models() -> None:
-    from quiz import models  # noqa: F401
+    from quiz.record import models  # noqa: F401
 
     try:
         from question_bank import models as bank_models  # noqa: F401
@@ -157,7 +161,7 @@ def _init_socketio(app: Flask) -> None:
         app,
         async_mode=_choose_async_mode(app),
         message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
-        # our own addresses and the public URL, never the request's Host (quiz/origins.py)
+        # our own addresses and the public URL, never the request's Host (quiz/web/origins.py)
         cors_allowed_origins=OriginChecker(app.config["ALLOWED_ORIGINS"], app.config["HOST"],
                                            app.config["PORT"]),
         max_http_buffer_size=app.config["SOCKETIO_MAX_MESSAGE_BYTES"],

@@ -4,10 +4,10 @@ import json
 import os
 import sys
 
-from quiz import config as config_module
-from quiz import net
-from quiz.extensions import db
-from quiz.models import Contest
+from quiz.base import config as config_module
+from quiz.base import net
+from quiz.base.extensions import db
+from quiz.record.models import Contest
 
 DEMO_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "demo")
 DEMO_BANK = "演示题库"
@@ -24,7 +24,7 @@ def load_demo() -> Contest | None:
         raise RuntimeError(f"the demo bank did not import: {report.refused}")
     with open(os.path.join(DEMO_DIR, "contest.json"), encoding="utf-8") as fh:
         spec = json.load(fh)
-    from quiz.contests import create_contest
+    from quiz.setup.contests import create_contest
 
     return create_contest(spec)
 
@@ -39,9 +39,10 @@ def served_by_flask_run() -> bool:
 
 def start_serving(app) -> None:
     """Before a server serves: bring the database to head (a backup copy first when it
-    upgrades, quiz/schema.py) and mark the instance folder as served (quiz/serverlock.py).
+    upgrades, quiz/record/schema.py) and mark the instance folder as served
+    (quiz/record/serverlock.py).
     A database this release cannot upgrade stops the start with the reason."""
-    from quiz import schema, serverlock
+    from quiz.record import schema, serverlock
 
     serverlock.hold(app.instance_path)
     try:
@@ -60,7 +61,7 @@ def prepare(app) -> None:
             load_demo()
         db.session.remove()
     from question_bank import previews
-    from quiz.extensions import socketio
+    from quiz.base.extensions import socketio
 
     previews.start_sweeper(app, socketio)  # unconfirmed import previews go after an hour
 

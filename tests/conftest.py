@@ -1,7 +1,7 @@
 """Shared fixtures: an app on a fresh SQLite file, HTTP and Socket.IO test clients."""
 import pytest
 
-from quiz.extensions import db, socketio
+from quiz.base.extensions import db, socketio
 from quiz.factory import create_app
 
 ADMIN_PASSWORD = "test-organizer-pw"
@@ -51,7 +51,7 @@ def organizer_client(app):
 @pytest.fixture
 def make_contest(app):
     """Create a contest from a spec (tests.helpers.contest_spec by default)."""
-    from quiz.contests import create_contest
+    from quiz.setup.contests import create_contest
     from tests.helpers import contest_spec
 
     def make(spec=None):

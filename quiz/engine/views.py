@@ -177,7 +177,7 @@ def _host_extras(state: dict) -> dict:
         "answer_private": True,
         "next_question": nxt,
         # the newest entries only: the snapshot goes out on every change and the full record
-        # is in the state (quiz.results, /api/contests/<code>/log)
+        # is in the state (quiz.record.results, /api/contests/<code>/log)
         "log": state["log"][-HOST_HISTORY:],
         "log_total": len(state["log"]),
         "buzz_log": state["buzz_log"][-HOST_HISTORY:],

@@ -11,15 +11,15 @@ import time
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, join_room
 
-from quiz import auth, engine
-from quiz.extensions import socketio
-from quiz.live import join_requests, players, publish, runtime, timers
+from quiz import engine
+from quiz.base import auth
+from quiz.base.extensions import socketio
+from quiz.live import host_actions, join_requests, players, publish, runtime, timers
+from quiz.live.clients import clients
 from quiz.live.runtime import Refused
 
 log = logging.getLogger(__name__)
 
-# sid -> {"code", "role", "player", "team", "name"}
-clients: dict[str, dict] = {}
 
 ROLES = ("host", "screen", "player")
 # Flood control per player for the phone's game events (buzz, answer, wager): a burst of
@@ -274,8 +274,6 @@ def on_wager(info, payload):
 def on_host(info, payload):
     if info["role"] != "host":
         raise Refused("forbidden", "Only the host may do that.", "只有主持人可以这样做。")
-    from quiz.live import host_actions
-
     return host_actions.handle(info, payload)
 
 

@@ -1,9 +1,10 @@
 """The host's commands: most go straight to the engine; a few need the bank or the players."""
-from quiz import contests, engine, review
-from quiz.extensions import db, socketio
-from quiz.live import handlers, join_requests, players, publish, runtime
+from quiz import engine
+from quiz.base.extensions import db, socketio
+from quiz.live import draws, join_requests, players, publish, runtime
+from quiz.live.clients import clients
 from quiz.live.runtime import Refused
-from quiz.models import Team
+from quiz.record.models import Team
 
 EDGE_ACTIONS = frozenset({"remove_player", "approve_join", "refuse_join"})
 
@@ -29,21 +30,20 @@ def handle(info: dict, payload: dict) -> dict:
     drawn = None
     if action == "swap_question" and "replacement" not in command:
         # the spares the organizer set aside in the review come first, then the bank
-        drawn = command["replacement"] = (review.take_spare(rt, command.get("question"))
-                                          or contests.draw_replacement(rt, command.get("question")))
+        drawn = command["replacement"] = draws.replacement(rt, command.get("question"))
     if action == "start_tiebreak" and "question" not in command:
-        drawn = command["question"] = contests.draw_tiebreak_question(rt)
+        drawn = command["question"] = draws.tiebreak_question(rt)
     rt, events = runtime.execute(info["code"], command)
     version = rt.state.get("version")  # this command's, before anything below can yield
     if drawn is not None:  # only a question the rules took counts as used
-        contests.record_use(rt.contest_id, drawn)
+        draws.record_use(rt.contest_id, drawn)
     runtime.publish_safely(rt, events, by_host=True)
     return {"ok": True, "version": version}
 
 
 def _remove_player(rt, payload: dict) -> dict:
     player = players.remove(rt, payload.get("player"))
-    for sid, client in list(handlers.clients.items()):
+    for sid, client in list(clients.items()):
         if client.get("player") == player.id:
             socketio.emit("removed", {"message": "The host removed this phone.",
                                       "message_zh": "主持人已将此手机移出比赛。"}, to=sid)
@@ -57,7 +57,7 @@ def _answer_join(rt, action: str, payload: dict) -> dict:
     (``join_refused``); every console's list of requests is updated."""
     req = join_requests.take(rt.code, payload.get("request"))
     sid, info = req["sid"], req["info"]
-    if action == "refuse_join" or handlers.clients.get(sid) is not info or info.get("player"):
+    if action == "refuse_join" or clients.get(sid) is not info or info.get("player"):
         join_requests.send_listing(rt.code)
         if action == "approve_join":  # the phone left (or joined) meanwhile
             raise Refused("unknown_request", "That phone has left.", "该手机已离开。")

@@ -1,6 +1,6 @@
 """Joins waiting for the host (docs/protocol.md, "Join policy"): asked, listed, approved, refused.
 
-A phone that may not join a team by itself (quiz/joinpolicy.py) gets a pending request: the ack
+A phone that may not join a team by itself (quiz/live/joinpolicy.py) gets a pending request: the ack
 says ``pending``, every host console lists the request (``join_requests``), and the host's
 ``approve_join`` lets the phone in (it gets ``join_approved`` with its token, as a join ack) or
 ``refuse_join`` sends it ``join_refused``. A request lives as long as the phone's socket: a phone
@@ -13,7 +13,7 @@ import itertools
 import threading
 import time
 
-from quiz.extensions import socketio
+from quiz.base.extensions import socketio
 from quiz.live.runtime import Refused
 
 MAX_PER_CONTEST = 200

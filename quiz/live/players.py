@@ -7,10 +7,11 @@ from collections import defaultdict, deque
 
 from flask import current_app
 
-from quiz import engine, joinpolicy
-from quiz.extensions import db
+from quiz import engine
+from quiz.base.extensions import db
+from quiz.live import joinpolicy
 from quiz.live.runtime import Refused
-from quiz.models import Contest, Player, Team
+from quiz.record.models import Contest, Player, Team
 
 NAME_MAX = 20
 # Joins allowed per window: per address, and per contest (a whole hall joins in a minute).
@@ -71,7 +72,7 @@ def clean_name(value) -> str:
 
 
 def join(rt, info: dict, payload: dict, address: str, sid: str | None = None) -> dict:
-    """Join a team under the contest's join policy (quiz/joinpolicy.py): the ack fields of a
+    """Join a team under the contest's join policy (quiz/live/joinpolicy.py): the ack fields of a
     new player (with its secret token), or of a request waiting for the host (``pending``)."""
     if info.get("player"):
         raise Refused("already_joined", "This phone has already joined.", "此手机已经加入。")

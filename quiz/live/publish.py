@@ -14,8 +14,8 @@ from flask import current_app
 from sqlalchemy import func
 
 from quiz import engine
-from quiz.extensions import db, socketio
-from quiz.models import Player
+from quiz.base.extensions import db, socketio
+from quiz.record.models import Player
 
 # Seconds between two sends of a role's state (0: every change). QUIZ_COALESCE overrides.
 DEFAULT_INTERVALS = {"screen": 0.05, "host": 0.1, "player": 0.1, "presence": 0.5}
@@ -90,7 +90,7 @@ def _send_later(app, rt, th: Throttle, send, wait: float) -> None:
 def _state_sender(role: str):
     def send(rt) -> None:
         # Encoded under the lock (a consistent view, shared parts and all): the packet is
-        # built once and written to every socket that can take it at once (quiz/wsfix.py).
+        # built once and written to every socket that can take it at once (quiz/live/transport.py).
         with rt.lock:
             socketio.emit("state", snapshot(rt, role, copy=False), to=room(rt.code, role))
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from flask import current_app
 
 from quiz import engine
-from quiz.extensions import db
-from quiz.live import store
-from quiz.models import Contest
+from quiz.base.extensions import db
+from quiz.record import store
+from quiz.record.models import Contest
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +163,7 @@ def execute(code: str, command: dict) -> tuple[Runtime, list[dict]]:
 def snapshot_if_due(rt: Runtime) -> bool:
     """Store the state when SNAPSHOT_EVERY commands have passed since the last snapshot.
 
-    Called by the timer loop, never on a command's path (see quiz/live/store.py). The state
+    Called by the timer loop, never on a command's path (see quiz/record/store.py). The state
     is encoded under the lock, so it is exactly the state after command ``rt.seq``.
     """
     with rt.lock:

@@ -3,12 +3,12 @@
 Clients count down locally from the server deadline; this task only makes sure the state
 moves on (time up, buzzers open by themselves) even when no command arrives. It also
 stores the periodic snapshots of each contest's state, off the command path, and starts the
-backup copies of the database (quiz/backups.py) when they are due.
+backup copies of the database (quiz/record/backups.py) when they are due.
 """
 import logging
 
 from quiz import engine
-from quiz.extensions import socketio
+from quiz.base.extensions import socketio
 from quiz.live import runtime
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ def save_snapshots() -> int:
 
 def start_backups(app) -> None:
     """Hand the loaded contests' phases to the backup scheduler (it copies off the loop)."""
-    from quiz import backups
+    from quiz.record import backups
 
     backups.scheduler(app).poll({rt.code: rt.state.get("phase") for rt in runtime.loaded()})
 

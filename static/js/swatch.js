@@ -1,5 +1,5 @@
 // Colours rendered by the server as data (data-color="#rrggbb"): painted here through
-// the CSSOM, since the Content-Security-Policy refuses style="" attributes (quiz/headers.py).
+// the CSSOM, since the Content-Security-Policy refuses style="" attributes (quiz/web/headers.py).
 (function () {
   "use strict";
   var HEX = /^#[0-9a-fA-F]{3,8}$/;

@@ -3,7 +3,7 @@ import json
 
 from sqlalchemy import text
 
-from quiz.extensions import db
+from quiz.base.extensions import db
 from quiz.factory import create_app
 from tests.conftest import ADMIN_PASSWORD
 

@@ -2,9 +2,10 @@
 (contest, seq) key makes the second writer reload and be judged against the first's buzz."""
 import threading
 
-from quiz.contests import create_contest
 from quiz.factory import create_app
-from quiz.live import runtime, store
+from quiz.live import runtime
+from quiz.record import store
+from quiz.setup.contests import create_contest
 from tests.helpers import contest_spec, question
 
 
@@ -89,7 +90,7 @@ def test_concurrent_buzzes_in_one_process_rank_each_team_once(tmp_path, monkeypa
 
 
 def test_a_client_connecting_to_another_process_sees_the_latest_state(tmp_path, monkeypatch):
-    from quiz.extensions import socketio
+    from quiz.base.extensions import socketio
 
     monkeypatch.setenv("QUIZ_INSTANCE_PATH", str(tmp_path))
     url = f"sqlite:///{tmp_path / 'shared2.db'}"

@@ -6,7 +6,7 @@ import sqlite3
 import stat
 import time
 
-from quiz import backups
+from quiz.record import backups
 from tests.helpers import contest_spec
 from tests.integration.live_clients import Client
 from tests.serverproc import ServerProcess
@@ -142,7 +142,7 @@ def test_restore_brings_a_copy_back_and_keeps_the_database_as_it_was(
     kept = [b for b in backups.list_backups(app) if b.name.startswith("pre-restore-")]
     assert len(kept) == 1 and contest_codes(kept[0].path) == {first, second}
     # the app goes on with the restored database
-    from quiz.models import Contest
+    from quiz.record.models import Contest
 
     with app.app_context():
         assert [c.code for c in Contest.query.all()] == [first]

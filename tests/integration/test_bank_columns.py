@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from question_bank import service
 from question_bank.headers import ColumnMap
 from question_bank.models import Question
-from quiz.extensions import db
+from quiz.base.extensions import db
 from tests.unit.test_bank_sheets import xlsx_bytes
 
 HEADERLESS = [  # answer letters first, then the question, then its options: no header

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from question_bank import export, service, template
 from question_bank.models import Bank, Question
-from quiz.extensions import db
+from quiz.base.extensions import db
 from tests.unit.test_bank_sheets import (
     encrypted_workbook,
     entity_bomb,

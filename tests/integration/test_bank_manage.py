@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from question_bank import manage, service
 from question_bank.models import Bank, Question
-from quiz.extensions import db
+from quiz.base.extensions import db
 from tests.helpers import contest_spec
 from tests.unit.test_bank_sheets import xlsx_bytes
 from tests.unit.test_media_sheet import png

@@ -7,9 +7,10 @@ import time
 
 import pytest
 
-from quiz.extensions import db
-from quiz.live import handlers, store
-from quiz.models import Contest
+from quiz.base.extensions import db
+from quiz.live import handlers
+from quiz.record import store
+from quiz.record.models import Contest
 from tests.helpers import TeamActions, contest_spec, question
 from tests.integration.live_clients import Client, close_all, join
 from tests.serverproc import ServerProcess

@@ -2,11 +2,11 @@
 archive, delete with its confirmations, refusals that name their field in both languages."""
 import json
 
-from quiz.contests import status
 from quiz.engine.settings import CONTEST_DEFAULTS, DEFAULTS
-from quiz.live import store
-from quiz.models import Contest, Team
-from quiz.setup_text import SETTINGS
+from quiz.record import store
+from quiz.record.models import Contest, Team
+from quiz.setup.contests import status
+from quiz.setup.texts import SETTINGS
 from tests.helpers import contest_spec, question
 
 

@@ -2,8 +2,8 @@
 import json
 
 from quiz import startup
-from quiz.live import store
-from quiz.models import Contest
+from quiz.record import store
+from quiz.record.models import Contest
 
 
 def test_demo_loads_once_into_an_empty_database(app):

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from question_bank import service
 from quiz import engine, startup
-from quiz.extensions import db, socketio
+from quiz.base.extensions import db, socketio
 from quiz.live import handlers, players, runtime
-from quiz.models import Contest, ContestCommand, ContestSnapshot, Player, QuestionUse
+from quiz.record.models import Contest, ContestCommand, ContestSnapshot, Player, QuestionUse
 from tests.helpers import TeamActions, contest_spec, question
 
 HOST_ACTIONS = sorted(engine.HOST_COMMANDS | {"remove_player"})

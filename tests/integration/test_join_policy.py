@@ -1,4 +1,5 @@
-"""Issue 19 point 4: a phone cannot play for a rival team (quiz/joinpolicy.py, docs/protocol.md).
+"""Issue 19 point 4: a phone cannot play for a rival team (quiz/live/joinpolicy.py,
+docs/protocol.md).
 
 Under "team_links" a join with the team's secret comes in; without it the join waits for the
 host; a forged secret is refused; the host approves or refuses in the console; players already
@@ -7,8 +8,8 @@ old behaviour.
 """
 import pytest
 
-from quiz import joinpolicy
-from quiz.models import Contest, Player
+from quiz.live import joinpolicy
+from quiz.record.models import Contest, Player
 from tests.helpers import contest_spec
 
 
@@ -45,7 +46,7 @@ def test_a_new_contest_defaults_to_team_links(app, make_contest):
 
 
 def test_an_unknown_policy_is_refused(app, make_contest):
-    from quiz.contests import SetupError
+    from quiz.setup.contests import SetupError
 
     with pytest.raises(SetupError, match="'join' must be one of"):
         make_contest(contest_spec(join="anyone"))
@@ -224,7 +225,7 @@ def test_the_team_qr_code_holds_the_secret_only_for_the_host(app, organizer_clie
     public = client.get(f"/qr/{linked['code']}.svg?team={red}")
     assert own.status_code == public.status_code == 200
     assert own.data != public.data and own.headers["Cache-Control"] == "no-store"
-    from quiz.views import team_join_url
+    from quiz.web.views import team_join_url
 
     with app.test_request_context():
         contest = Contest.query.filter_by(code=linked["code"]).one()

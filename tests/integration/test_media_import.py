@@ -9,7 +9,7 @@ import zipfile
 
 from question_bank import media, service
 from question_bank.models import Media, Question, QuestionMedia
-from quiz.extensions import db
+from quiz.base.extensions import db
 from tests.unit.test_media_sheet import (
     HEAD,
     PICTURE_ROWS,

@@ -20,10 +20,10 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from quiz import schema
-from quiz.config import database_url
-from quiz.extensions import db
+from quiz.base.config import database_url
+from quiz.base.extensions import db
 from quiz.factory import create_app
+from quiz.record import schema
 from tests.fixtures import release_526dc77 as legacy
 from tests.helpers import contest_spec
 from tests.serverproc import ROOT, ServerProcess, free_port
@@ -306,7 +306,7 @@ def _head_and_next() -> tuple[str, str]:
 
 def test_an_older_revision_is_copied_then_upgraded(tmp_path, monkeypatch):
     """A database at this release's head meets a release with one revision more (a copy of
-    quiz/migrations): the copy is taken first, then the revision runs (SQLite batch mode)."""
+    quiz/record/migrations): the copy is taken first, then the revision runs (SQLite batch mode)."""
     import shutil
 
     head, nxt = _head_and_next()
@@ -354,7 +354,7 @@ def test_the_revision_command_writes_the_next_revision_for_what_changed(
     app = app_on(instance, None, monkeypatch)
     from alembic.script import ScriptDirectory
 
-    from quiz.schema_cli import next_revision_id
+    from quiz.commands.schema import next_revision_id
 
     with app.app_context():
         assert next_revision_id(ScriptDirectory.from_config(schema._alembic_config())) == after

@@ -2,7 +2,7 @@
 loop froze it and delayed a host's ack by 1.7 s.
 
 A child process patched like ``python app.py`` reads a generated sheet through the bank's
-own ``read_sources`` (via ``quiz.offloop.run``, as ``import_files`` does) while a greenlet
+own ``read_sources`` (via ``quiz.base.offloop.run``, as ``import_files`` does) while a greenlet
 ticks every 10 ms. On the loop, the ticker cannot run until the read is over; off it, the
 ticker keeps running during the read. The assertion counts ticks *during* the read (ticks
 that ran before it returned), not time.
@@ -18,7 +18,7 @@ from gevent import monkey; monkey.patch_all()
 import sys, json, pathlib
 import gevent
 sys.path.insert(0, ROOT)
-from quiz import offloop
+from quiz.base import offloop
 from question_bank import service
 from bench.import_bench import generate
 path = generate(ROWS)

@@ -8,10 +8,10 @@ import re
 import pytest
 
 from quiz import engine
-from quiz.extensions import db, socketio
+from quiz.base.extensions import db, socketio
 from quiz.factory import create_app
-from quiz.live import store
-from quiz.models import Contest, Player
+from quiz.record import store
+from quiz.record.models import Contest, Player
 from tests.conftest import ADMIN_PASSWORD
 from tests.helpers import TeamActions, contest_spec, question
 

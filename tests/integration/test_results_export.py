@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from quiz.export_xlsx import HEADERS, SHEETS
+from quiz.record.export_xlsx import HEADERS, SHEETS
 from tests.helpers import TeamActions, contest_spec, question
 
 EVIL = '=HYPERLINK("http://evil","x")'
@@ -102,8 +102,8 @@ def played(app, make_contest, make_socket):
 
 
 def official_state(app, code):
-    from quiz.live import store
-    from quiz.models import Contest
+    from quiz.record import store
+    from quiz.record.models import Contest
 
     with app.app_context():
         contest = Contest.query.filter_by(code=code).one()
@@ -116,8 +116,8 @@ def rows_of(ws):
 
 
 def test_the_record_matches_the_played_contest(app, played):
-    from quiz.models import Contest
-    from quiz.results import load_record
+    from quiz.record.models import Contest
+    from quiz.record.results import load_record
 
     with app.app_context():
         record = load_record(Contest.query.filter_by(code=played["code"]).one())

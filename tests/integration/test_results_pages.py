@@ -132,8 +132,8 @@ def test_results_of_a_contest_not_yet_played(make_contest, organizer_client):
 
 
 def test_the_record_without_replay_agrees(app, played):
-    from quiz.models import Contest
-    from quiz.results import load_record
+    from quiz.record.models import Contest
+    from quiz.record.results import load_record
 
     with app.app_context():
         contest = Contest.query.filter_by(code=played["code"]).one()

@@ -14,7 +14,7 @@ SIZE = 12
 @pytest.fixture
 def bank(app):
     """A bank of SIZE single-choice questions, built directly from the bank's tables."""
-    from quiz.extensions import db
+    from quiz.base.extensions import db
 
     with app.app_context():
         b = bank_models.Bank(name=BANK)
@@ -34,7 +34,7 @@ def drawing(count, **extra):
 
 
 def uses(app, code):
-    from quiz.models import Contest, QuestionUse
+    from quiz.record.models import Contest, QuestionUse
 
     with app.app_context():
         contest = Contest.query.filter_by(code=code).one()
@@ -45,7 +45,7 @@ def drawn(app, code):
     """The bank ids in the contest's engine state."""
     import json
 
-    from quiz.models import Contest, ContestSnapshot
+    from quiz.record.models import Contest, ContestSnapshot
 
     with app.app_context():
         contest = Contest.query.filter_by(code=code).one()
@@ -67,7 +67,7 @@ def test_second_contest_with_exclude_used_draws_none_of_the_first(app, bank, mak
     assert used_first | used_second == set(bank)             # the rest of the bank
 
     # the bank is used up: a third contest that excludes used questions cannot be made
-    from quiz.contests import SetupError, create_contest
+    from quiz.setup.contests import SetupError, create_contest
 
     with app.app_context(), pytest.raises(SetupError, match="0 matching unused"):
         create_contest(drawing(1, exclude_used=True))

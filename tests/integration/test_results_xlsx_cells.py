@@ -4,7 +4,7 @@ import zipfile
 
 from openpyxl import Workbook, load_workbook
 
-from quiz.export_xlsx import put
+from quiz.record.export_xlsx import put
 
 DANGEROUS = ['=HYPERLINK("http://evil","x")', "+1+2", "-3+4", "@SUM(A1)", "\t=1+1",
              "\r=1+1", "\n=1+1", "=cmd|' /C calc'!A0"]

@@ -12,9 +12,9 @@ import pytest
 from question_bank import service
 from question_bank.models import Question
 from quiz import startup
-from quiz.extensions import db
+from quiz.base.extensions import db
 from quiz.live import runtime
-from quiz.models import Contest, QuestionUse
+from quiz.record.models import Contest, QuestionUse
 from tests.helpers import contest_spec, question
 from tests.integration.test_permissions import csrf_app, csrf_token  # noqa: F401
 
@@ -302,7 +302,7 @@ def test_review_changes_need_the_csrf_token(csrf_app):  # noqa: F811 (the fixtur
     assert browser.post("/login", data={"password": ADMIN_PASSWORD,
                                         "csrf_token": token}).status_code == 302
     with csrf_app.app_context():
-        from quiz.contests import create_contest
+        from quiz.setup.contests import create_contest
         code = create_contest(contest_spec()).code
     before = state_of(csrf_app, code)["rounds"]
     first = before[0]["question_ids"][0]
@@ -319,7 +319,7 @@ def test_review_changes_need_the_csrf_token(csrf_app):  # noqa: F811 (the fixtur
 
 def test_the_record_replays_a_reviewed_contest_exactly(app, contest, organizer_client,
                                                        make_socket):
-    from quiz import results
+    from quiz.record import results
 
     code = contest["code"]
     first = round_questions(app, code, 0)

@@ -2,7 +2,7 @@
 import io
 import json
 
-from quiz.models import Contest
+from quiz.record.models import Contest
 from tests.helpers import contest_spec
 
 

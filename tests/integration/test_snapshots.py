@@ -1,8 +1,9 @@
 """Snapshots of a contest's state are stored by the timer loop, off the command path, and a
 restart loads from them the state the contest had."""
-from quiz.extensions import db
-from quiz.live import runtime, store, timers
-from quiz.models import ContestCommand, ContestSnapshot
+from quiz.base.extensions import db
+from quiz.live import runtime, timers
+from quiz.record import store
+from quiz.record.models import ContestCommand, ContestSnapshot
 
 
 def snapshot_seqs(contest_id):

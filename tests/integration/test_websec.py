@@ -17,7 +17,7 @@ import time
 import pytest
 from openpyxl import load_workbook
 
-from quiz.extensions import db
+from quiz.base.extensions import db
 from tests.conftest import ADMIN_PASSWORD
 from tests.serverproc import ServerProcess
 
@@ -204,7 +204,7 @@ def test_a_host_key_session_ends_with_sign_out_of_its_browser_only(app, make_con
 
 
 def test_a_replayed_cookie_is_refused_at_the_socket_too(app, organizer_client, make_contest):
-    from quiz.extensions import socketio
+    from quiz.base.extensions import socketio
 
     code = make_contest()["code"]
     value = saved_cookie(organizer_client)

@@ -12,7 +12,7 @@ import time
 from bench.ws_churn import one_round, rss_mb, start_server
 
 ROUNDS, SIZE, WARM_UP = 20, 1000, 2
-TRIM_WAIT = 4.0   # quiz.allocator.TRIM_DELAY (3 s) after a burst of drops, and some slack
+TRIM_WAIT = 4.0   # quiz.live.allocator.TRIM_DELAY (3 s) after a burst of drops, and some slack
 
 
 def test_twenty_thousand_dropped_websockets_leave_memory_flat(tmp_path, capsys):

@@ -1,5 +1,5 @@
-"""quiz.allocator's trimmer and quiz.guard's per-address cap on waiting connections."""
-from quiz import allocator, guard
+"""quiz.live.allocator's trimmer and quiz.live.guard's per-address cap on waiting connections."""
+from quiz.live import allocator, guard
 
 
 def test_a_burst_of_closed_connections_gets_one_trim_after_it():

@@ -1,8 +1,8 @@
 """The review's pure rules and the engine's arrange_round (no Flask, no database)."""
 import pytest
 
-from quiz import review_rules as rules
 from quiz.engine import RuleError, apply, new_state
+from quiz.engine import review_rules as rules
 
 HOST = {"role": "host", "name": "organizer"}
 

@@ -1,8 +1,8 @@
-"""quiz.safety: where `next` may lead, and which spreadsheet text could run."""
+"""quiz.base.safety: where `next` may lead, and which spreadsheet text could run."""
 import pytest
 from openpyxl import Workbook
 
-from quiz.safety import is_formula_like, safe_next, write_text_cell
+from quiz.base.safety import is_formula_like, safe_next, write_text_cell
 
 
 @pytest.mark.parametrize("value", ["/", "/bank/", "/bank/?page=2&q=%E5%85%9A", "/results/123456",

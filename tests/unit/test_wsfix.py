@@ -1,7 +1,7 @@
 """simple-websocket's send must not drop the tail of a frame when the socket takes only part."""
 from simple_websocket.ws import Base
 
-from quiz import wsfix
+from quiz.live import transport as wsfix
 
 
 class ChokingSocket:

@@ -1,0 +1,1 @@
+"""Plumbing both packages share: extensions, config, sign-in, language, off-loop work."""

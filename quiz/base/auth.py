@@ -1,0 +1,157 @@
+"""Sign-in for organizers and hosts.
+
+The organizer password (QUIZ_ADMIN_PASSWORD, or one generated on first start and kept in
+``instance/admin_password``) opens the bank, contest setup and every host console. A
+contest's host key opens that contest's console only. Both are compared in constant time.
+"""
+import functools
+import hmac
+import time
+from collections import defaultdict, deque
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from quiz.base import config as config_module
+from quiz.base import sessions
+from quiz.base.safety import safe_next
+
+bp = Blueprint("auth", __name__)
+
+# Failed sign-ins per address (organizer password or a host key): at most this many per
+# window, then wait. Unknown contest codes per address: a guesser of the six-digit code
+# waits too (a phone mistyping the code a few times does not).
+_MAX_FAILURES = 10
+_MAX_CODE_MISSES = 30
+_WINDOW_S = 300
+
+
+def _failures() -> dict[str, deque]:
+    """Failed sign-ins of this app, per address."""
+    return current_app.extensions.setdefault("quiz_login_failures", defaultdict(deque))
+
+
+def constant_time_equal(a: str | None, b: str | None) -> bool:
+    """Compare two secrets without leaking their common prefix through timing."""
+    if not a or not b:
+        return False
+    return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
+
+
+def _throttled(addr: str, limit: int = _MAX_FAILURES) -> bool:
+    now = time.monotonic()
+    q = _failures()[addr]
+    while q and now - q[0] > _WINDOW_S:
+        q.popleft()
+    return len(q) >= limit
+
+
+def _record_failure(addr: str) -> None:
+    _failures()[addr].append(time.monotonic())
+
+
+def _addr() -> str:
+    return request.remote_addr or "?"
+
+
+def sign_in_throttled() -> bool:
+    """Whether this address failed to sign in (password or host key) too often lately."""
+    return _throttled(_addr())
+
+
+def record_sign_in_failure() -> None:
+    _record_failure(_addr())
+
+
+def code_guesses_throttled() -> bool:
+    """Whether this address asked for too many unknown contest codes lately."""
+    return _throttled("code:" + _addr(), _MAX_CODE_MISSES)
+
+
+def record_code_miss() -> None:
+    _record_failure("code:" + _addr())
+
+
+def is_organizer() -> bool:
+    """Signed in with the organizer password, in a session still valid (quiz.base.sessions)."""
+    return bool(session.get("organizer")) and sessions.valid()
+
+
+def can_host(code: str) -> bool:
+    """Whether this browser session may run contest ``code``."""
+    if not sessions.valid():
+        return False
+    return bool(session.get("organizer")) or code in session.get("host_codes", [])
+
+
+def grant_host(code: str) -> None:
+    if not sessions.valid():
+        session.clear()
+        sessions.start()
+    codes = list(session.get("host_codes", []))
+    if code not in codes:
+        codes.append(code)
+    session["host_codes"] = codes[-20:]
+
+
+def organizer_required(view):
+    """Send a visitor who is not signed in to the sign-in page, then back."""
+
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        if not is_organizer():
+            return redirect(url_for("auth.login", next=request.full_path))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    error = None
+    if request.method == "POST":
+        addr = request.remote_addr or "?"
+        if _throttled(addr):
+            error = _("Too many attempts. Wait a few minutes and try again.")
+        else:
+            expected = config_module.admin_password(current_app.instance_path)
+            if constant_time_equal(request.form.get("password", ""), expected):
+                session.clear()
+                sessions.start()
+                session["organizer"] = True
+                return redirect(safe_next(request.args.get("next"), url_for("views.index")))
+            _record_failure(addr)
+            error = _("Wrong password.")
+    return render_template("login.html", error=error), (401 if error else 200)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    sessions.revoke()  # a copy of this cookie opens nothing any more
+    session.clear()
+    flash(_("Signed out."))
+    return redirect(url_for("views.index"))
+
+
+def check_host_key(contest, key: str | None) -> bool:
+    return constant_time_equal(key, contest.host_key)
+
+
+def init_app(app):
+    app.register_blueprint(bp)
+
+    @app.before_request
+    def drop_ended_session():
+        """A signed-out, expired or pre-rule session is emptied before any page sees it."""
+        if session.get("organizer") or session.get("host_codes"):
+            if not sessions.valid():
+                session.clear()

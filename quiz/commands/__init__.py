@@ -1,0 +1,1 @@
+"""The command-line edges: ``flask contest|results|backup|db``."""

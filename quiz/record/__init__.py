@@ -1,0 +1,1 @@
+"""The record: database models, the command log, schema and backups, results."""

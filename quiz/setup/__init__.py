@@ -1,0 +1,1 @@
+"""Building contests: setup files and forms, drawing from the bank, the review."""

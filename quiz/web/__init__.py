@@ -1,0 +1,1 @@
+"""The web pages (HTTP edges): contest pages, setup, review, results, backups."""
