@@ -8,6 +8,7 @@ host's ``swap_question`` changes questions.
 """
 from __future__ import annotations
 
+from . import registry
 from .checks import need_id, validate_question
 from .errors import RuleError
 
@@ -47,9 +48,7 @@ def cmd_arrange_round(state: dict, cmd: dict, now: int) -> list[dict]:
         if q["id"] in seen or str(q["id"]) in others:
             raise RuleError("bad_command", f"question id {q['id']} is used twice",
                             f"题目编号 {q['id']} 重复")
-        if rnd["kind"] == "wager" and q["level"] not in rnd["settings"]["values"]:
-            raise RuleError("bad_command", "a wager question needs a level among the values",
-                            "风险题须设置分值")
+        registry.get(rnd["kind"]).check_question(q, rnd["settings"], "bad_command", "")
         seen.add(q["id"])
         new.append(q)
     for qid in rnd["question_ids"]:

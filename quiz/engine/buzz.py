@@ -1,6 +1,10 @@
-"""抢答 buzz-in questions (also used by tie-breaks): buzzers, fouls, arbitration by server time."""
+"""Buzzers (抢答, and the tie-breaks): opening, fouls, arbitration by server time.
+
+Used by every format whose capabilities have ``buzzers`` (formats/buzz.py, formats/tiebreak.py).
+"""
 from __future__ import annotations
 
+from . import registry
 from .checks import need_id
 from .errors import RuleError
 from .state import (
@@ -14,16 +18,35 @@ from .state import (
     team,
 )
 
-BUZZ_KINDS = ("buzz", "tiebreak")
+
+def has_buzzers(q: dict | None) -> bool:
+    """Whether the question's format plays with buzzers."""
+    return q is not None and registry.get(q["kind"]).capabilities["buzzers"]
+
+
+def playing(state: dict) -> list[int] | None:
+    """Ids of the teams that play the current question (None: every team; tie-break: tied)."""
+    return registry.get(state["q"]["kind"]).teams(state)
 
 
 def eligible_teams(state: dict) -> list[int]:
     """Teams that may still buzz on the current question (not locked out; tie-break: tied)."""
     q = state["q"]
     ids = [t["id"] for t in sorted(state["teams"], key=lambda t: t["seat"])]
-    if q["kind"] == "tiebreak":
-        ids = [i for i in ids if i in state["tiebreak"]["teams"]]
+    only = playing(state)
+    if only is not None:
+        ids = [i for i in ids if i in only]
     return [i for i in ids if i not in q["locked_out"]]
+
+
+def start_reading(state: dict, now: int) -> list[dict]:
+    """The host reads the question; the buzzers open by hand or after auto_open_s."""
+    state["phase"] = "reading"
+    clear_deadline(state)
+    auto = q_settings(state)["auto_open_s"]
+    if auto is not None:
+        set_deadline(state, now + auto * 1000, "auto_open", now)
+    return []
 
 
 def open_now(state: dict, now: int) -> list[dict]:
@@ -40,7 +63,7 @@ def open_now(state: dict, now: int) -> list[dict]:
 
 def _buzz_q(state: dict, cmd: dict) -> dict:
     q = require_q(state, cmd)
-    if q["kind"] not in BUZZ_KINDS:
+    if not has_buzzers(q):
         raise RuleError("wrong_phase", "this question is not a buzz-in question", "本题不是抢答题")
     return q
 
@@ -57,7 +80,7 @@ def cmd_open_buzzers(state: dict, cmd: dict, now: int) -> list[dict]:
 def cmd_close_buzzers(state: dict, cmd: dict, now: int) -> list[dict]:
     """Host closes open buzzers: nobody buzzed, the question ends unanswered."""
     q = state["q"]
-    if q is None or q["kind"] not in BUZZ_KINDS or state["phase"] != "open":
+    if not has_buzzers(q) or state["phase"] != "open":
         raise RuleError("wrong_phase", "the buzzers are not open", "抢答尚未开放")
     return end_unanswered(state)
 
@@ -78,7 +101,7 @@ def already_buzzed(state: dict, team_id: object, question_id: object) -> bool:
     question ``question_id``: the edge refuses such repeats without taking the contest's lock.
     A False answer proves nothing; apply() still judges every buzz."""
     q = state.get("q")
-    if not q or q.get("id") != question_id or q.get("kind") not in ("buzz", "tiebreak"):
+    if not q or q.get("id") != question_id or not has_buzzers(q):
         return False
     if state.get("phase") == "reading":
         return team_id in q.get("fouled", ())
@@ -90,7 +113,8 @@ def cmd_buzz(state: dict, cmd: dict, now: int, team_id: int) -> list[dict]:
     """A team presses its buzzer: a foul before opening, else ranked by server time."""
     q = _buzz_q(state, cmd)
     ensure_not_paused(state)
-    if q["kind"] == "tiebreak" and team_id not in state["tiebreak"]["teams"]:
+    only = playing(state)
+    if only is not None and team_id not in only:
         raise RuleError("not_in_tiebreak", "only the tied teams play the tie-break",
                         "只有加赛队伍可以抢答")
     if team_id in q["locked_out"]:
@@ -130,14 +154,14 @@ def _record(state: dict, buzz: dict) -> None:
     q["buzzes"].append(buzz)
     entry = dict(buzz, question=q["id"])
     rnd = state["round_index"]
-    entry["round"] = None if q["kind"] == "tiebreak" else state["rounds"][rnd]["id"]
+    entry["round"] = (state["rounds"][rnd]["id"] if registry.get(q["kind"]).in_rounds
+                      else None)
     state["buzz_log"].append(entry)
 
 
 def foul_points(state: dict) -> int:
     """The penalty of a foul on the current question (none in an uncounted tie-break)."""
-    q = state["q"]
-    if q["kind"] == "tiebreak" and not state["settings"]["tiebreak_counts_in_score"]:
+    if not registry.get(state["q"]["kind"]).scored(state):
         return 0
     return q_settings(state)["foul_points"]
 
@@ -154,7 +178,7 @@ def _foul(state: dict, team_id: int, actor: dict, now: int, early: bool) -> list
         _record(state, {"team": team_id, "attempt": q["attempt"], "rank": None, "at": now,
                         "ms_after_open": None, "ms_behind_first": None, "foul": True})
     settings = q_settings(state)
-    if q["kind"] in BUZZ_KINDS and settings.get("foul_lockout", False) \
+    if has_buzzers(q) and settings.get("foul_lockout", False) \
             and team_id not in q["locked_out"]:
         q["locked_out"].append(team_id)
     return [{"type": "foul", "team": team_id, "delta": delta, "early": early}]
@@ -165,7 +189,8 @@ def cmd_foul(state: dict, cmd: dict, now: int) -> list[dict]:
     team_id = need_id(cmd, "team")
     team(state, team_id)
     q = require_q(state, cmd)
-    if q["kind"] == "tiebreak" and team_id not in state["tiebreak"]["teams"]:
+    only = playing(state)
+    if only is not None and team_id not in only:
         raise RuleError("not_in_tiebreak", "that team is not in the tie-break", "该队未参加加赛")
     if team_id in q["fouled"]:
         raise RuleError("already_fouled", "that team already has a foul on this question",

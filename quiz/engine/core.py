@@ -1,50 +1,53 @@
 """apply(): validate a command, apply due deadlines, then the command; plus next_deadline()."""
 from __future__ import annotations
 
-from . import all_answer, arrange, buzz, flow, ledger, turns, wager
+from . import (
+    arrange,
+    buzz,
+    flow,
+    formats,  # noqa: F401 - registers the built-in round formats
+    ledger,
+    registry,
+)
 from .checks import is_int
 from .errors import RuleError
-from .state import clone, require_q, team
+from .formats.tiebreak import cmd_start_tiebreak
+from .state import clone, team
+from .types import Command, State
 
-HOST_COMMANDS = frozenset({
-    "start_round", "show_question", "open_buzzers", "close_buzzers", "judge", "reveal", "next",
-    "pause", "resume", "swap_question", "adjust_score", "undo", "start_tiebreak", "lock_lobby",
-    "unlock_lobby", "foul", "choose_wager", "pass", "close_answers", "finish",
-    "arrange_round",
-})
-PLAYER_COMMANDS = frozenset({"buzz", "answer", "choose_wager", "pass"})
+# The host commands of every contest; the round formats add theirs (registry).
+CORE_HANDLERS = {
+    "start_round": flow.cmd_start_round, "show_question": flow.cmd_show_question,
+    "reveal": flow.cmd_reveal, "next": flow.cmd_next,
+    "pause": flow.cmd_pause, "resume": flow.cmd_resume, "swap_question": flow.cmd_swap_question,
+    "adjust_score": ledger.cmd_adjust_score, "undo": ledger.cmd_undo,
+    "start_tiebreak": cmd_start_tiebreak, "lock_lobby": flow.cmd_lock_lobby,
+    "unlock_lobby": flow.cmd_unlock_lobby, "foul": buzz.cmd_foul, "finish": flow.cmd_finish,
+    "arrange_round": arrange.cmd_arrange_round,
+}
+# The built-in commands (a format registered later may add commands: see host_commands()).
+HOST_COMMANDS = frozenset(CORE_HANDLERS) | registry.host_commands()
+PLAYER_COMMANDS = registry.player_commands()
 SYSTEM_COMMANDS = frozenset({"tick"})
 ROLES = ("host", "player", "system")
 
-HOST_HANDLERS = {
-    "start_round": flow.cmd_start_round, "show_question": flow.cmd_show_question,
-    "open_buzzers": buzz.cmd_open_buzzers, "close_buzzers": buzz.cmd_close_buzzers,
-    "judge": turns.cmd_judge, "reveal": flow.cmd_reveal, "next": flow.cmd_next,
-    "pause": flow.cmd_pause, "resume": flow.cmd_resume, "swap_question": flow.cmd_swap_question,
-    "adjust_score": ledger.cmd_adjust_score, "undo": ledger.cmd_undo,
-    "start_tiebreak": flow.cmd_start_tiebreak, "lock_lobby": flow.cmd_lock_lobby,
-    "unlock_lobby": flow.cmd_unlock_lobby, "foul": buzz.cmd_foul,
-    "close_answers": all_answer.cmd_close_answers, "finish": flow.cmd_finish,
-    "arrange_round": arrange.cmd_arrange_round,
-}
-EXPIRY = {
-    "auto_open": buzz.expire_auto_open,
-    "buzz_window": buzz.expire_buzz_window,
-    "answer": turns.expire_answer,
-    "all_answer": lambda state, at: all_answer.close(state),
-}
+
+def host_commands() -> frozenset[str]:
+    """Every host command: the core's and every registered format's."""
+    return frozenset(CORE_HANDLERS) | registry.host_commands()
 
 
 def _bad(message: str, zh: str = "指令格式错误") -> RuleError:
     return RuleError("bad_command", message, zh)
 
 
-def parse_command(command: object) -> dict:
+def parse_command(command: object) -> Command:
     """A shallow copy of the command with a clean actor; refuses malformed or forbidden ones."""
     if not isinstance(command, dict):
         raise _bad("a command must be an object")
     ctype = command.get("type")
-    if not isinstance(ctype, str) or ctype not in HOST_COMMANDS | PLAYER_COMMANDS | {"tick"}:
+    hosts, players = host_commands(), registry.player_commands()
+    if not isinstance(ctype, str) or ctype not in hosts | players | {"tick"}:
         raise _bad("unknown command type", "未知指令")
     actor = command.get("actor")
     if not isinstance(actor, dict) or actor.get("role") not in ROLES:
@@ -61,9 +64,9 @@ def parse_command(command: object) -> dict:
     if ctype == "tick":
         allowed = role in ("host", "system")
     elif role == "player":
-        allowed = ctype in PLAYER_COMMANDS and clean["team"] is not None
+        allowed = ctype in players and clean["team"] is not None
     else:
-        allowed = ctype in HOST_COMMANDS
+        allowed = ctype in hosts
     if not allowed:
         raise RuleError("forbidden", f"a {role} may not send {ctype}", "无权执行此操作")
     cmd = dict(command)
@@ -79,17 +82,24 @@ def _handle(state: dict, cmd: dict, now: int) -> list[dict]:
         team(state, player_team)
     if ctype == "tick":
         return []
-    if ctype == "buzz":
-        return buzz.cmd_buzz(state, cmd, now, player_team)
-    if ctype == "answer":
-        if require_q(state, cmd)["kind"] == "all_answer":
-            return all_answer.cmd_answer(state, cmd, now, player_team, actor["player"])
-        return turns.cmd_turn_answer(state, cmd, now, player_team)
-    if ctype == "choose_wager":
-        return wager.cmd_choose_wager(state, cmd, now, player_team)
-    if ctype == "pass":
-        return wager.cmd_pass(state, cmd, now, player_team)
-    return HOST_HANDLERS[ctype](state, cmd, now)
+    fmt = registry.current(state)
+    if player_team is not None:
+        own = fmt.player_commands.get(ctype) if fmt is not None else None
+        if own is None:   # another format's command: its handler refuses it with its reason
+            own = registry.owner(ctype, "player").player_commands[ctype]
+        return own(state, cmd, now, player_team)
+    handler = fmt.host_commands.get(ctype) if fmt is not None else None
+    if handler is None:
+        handler = CORE_HANDLERS.get(ctype) or registry.owner(ctype, "host").host_commands[ctype]
+    return handler(state, cmd, now)
+
+
+def _expiry(state: State, kind: str):
+    """The format's handler of this deadline (the format of the question on stage)."""
+    fmt = registry.current(state)
+    if fmt is not None and kind in fmt.expiries:
+        return fmt.expiries[kind]
+    return next(f.expiries[kind] for f in registry.all_formats() if kind in f.expiries)
 
 
 def _due(state: dict, now: int) -> bool:
@@ -103,7 +113,7 @@ def expire(state: dict, now: int) -> list[dict]:
         at, kind = state["deadline"], state["deadline_kind"]
         state["deadline"] = None
         state["deadline_kind"] = None
-        events += [dict(e, expired=True) for e in EXPIRY[kind](state, at)]
+        events += [dict(e, expired=True) for e in _expiry(state, kind)(state, at)]
     return events
 
 

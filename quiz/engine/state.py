@@ -10,9 +10,10 @@ from __future__ import annotations
 import hashlib
 import json
 
+from . import registry
 from .checks import COLOR_RE, MAX_ID, is_int, need_id, need_int, need_str, validate_question
 from .errors import RuleError
-from .settings import ROUND_KINDS, contest_settings, round_settings
+from .settings import contest_settings, round_settings
 
 PHASES = ("lobby", "round_intro", "choosing", "reading", "open", "answering", "collecting",
           "closed", "round_end", "finished")
@@ -91,11 +92,13 @@ def _rounds(raw: object, questions: dict) -> list[dict]:
             raise RuleError("bad_setup", f"{where[:-1]} must be an object", f"{where}格式错误")
         rid = need_id(r, "id", "bad_setup", where)
         kind = r.get("kind")
-        if kind not in ROUND_KINDS or rid in ids:
-            raise RuleError("bad_setup", f"{where}kind must be one of {ROUND_KINDS} and id unique",
+        kinds = registry.round_kinds()
+        if kind not in kinds or rid in ids:
+            raise RuleError("bad_setup", f"{where}kind must be one of {kinds} and id unique",
                             f"{where}环节类型错误或编号重复")
         ids.add(rid)
         settings = round_settings(kind, r.get("settings"), where)
+        fmt = registry.get(kind)
         qraw = r.get("questions", [])
         if not isinstance(qraw, list) or len(qraw) > 1000:
             raise RuleError("bad_setup", f"{where}questions must be a list", f"{where}题目格式错误")
@@ -105,10 +108,7 @@ def _rounds(raw: object, questions: dict) -> list[dict]:
             if str(q["id"]) in questions:
                 raise RuleError("bad_setup", f"{where}questions[{j}].id {q['id']} is used twice",
                                 f"{where}题目编号 {q['id']} 重复")
-            if kind == "wager" and q["level"] not in settings["values"]:
-                raise RuleError("bad_setup",
-                                f"{where}questions[{j}].level must be one of {settings['values']}",
-                                f"{where}风险题的分值须为 {settings['values']} 之一")
+            fmt.check_question(q, settings, "bad_setup", f"{where}questions[{j}].")
             questions[str(q["id"])] = q
             qids.append(q["id"])
         rounds.append({"id": rid, "kind": kind,
@@ -156,10 +156,11 @@ def question(state: dict, qid: int) -> dict:
 
 
 def q_settings(state: dict) -> dict:
-    """The settings that rule the current question (tie-break settings during a tie-break)."""
+    """The settings that rule the current question (its format says which: a tie-break's are
+    the contest's tie-break settings)."""
     q = state["q"]
-    if q is not None and q["kind"] == "tiebreak":
-        return state["settings"]["tiebreak"]
+    if q is not None:
+        return registry.get(q["kind"]).settings(state)
     rnd = current_round(state)
     return {} if rnd is None else rnd["settings"]
 
