@@ -1,6 +1,8 @@
 """apply(): validate a command, apply due deadlines, then the command; plus next_deadline()."""
 from __future__ import annotations
 
+from typing import cast
+
 from . import (
     arrange,
     buzz,
@@ -13,7 +15,7 @@ from .checks import is_int
 from .errors import RuleError
 from .formats.tiebreak import cmd_start_tiebreak
 from .state import clone, team
-from .types import Command, State
+from .types import Actor, Command, State
 
 # The host commands of every contest; the round formats add theirs (registry).
 CORE_HANDLERS = {
@@ -69,12 +71,12 @@ def parse_command(command: object) -> Command:
         allowed = ctype in hosts
     if not allowed:
         raise RuleError("forbidden", f"a {role} may not send {ctype}", "无权执行此操作")
-    cmd = dict(command)
-    cmd["actor"] = clean
+    cmd = cast(Command, dict(command))
+    cmd["actor"] = cast(Actor, clean)
     return cmd
 
 
-def _handle(state: dict, cmd: dict, now: int) -> list[dict]:
+def _handle(state: State, cmd: Command, now: int) -> list[dict]:
     ctype = cmd["type"]
     actor = cmd["actor"]
     player_team = actor["team"] if actor["role"] == "player" else None
@@ -102,11 +104,11 @@ def _expiry(state: State, kind: str):
     return next(f.expiries[kind] for f in registry.all_formats() if kind in f.expiries)
 
 
-def _due(state: dict, now: int) -> bool:
+def _due(state: State, now: int) -> bool:
     return not state["paused"] and state["deadline"] is not None and state["deadline"] <= now
 
 
-def expire(state: dict, now: int) -> list[dict]:
+def expire(state: State, now: int) -> list[dict]:
     """Apply every deadline that has passed, each at its own time (so replay is exact)."""
     events: list[dict] = []
     while _due(state, now):
@@ -117,7 +119,7 @@ def expire(state: dict, now: int) -> list[dict]:
     return events
 
 
-def apply(state: dict, command: dict, now_ms: int) -> list[dict]:
+def apply(state: State, command: dict, now_ms: int) -> list[dict]:
     """Apply due deadlines, then the command; returns events and bumps state['version'].
 
     A refused command raises RuleError and leaves the state exactly as it was (a due
@@ -134,8 +136,9 @@ def apply(state: dict, command: dict, now_ms: int) -> list[dict]:
         work = clone(state)
         expired = expire(work, now_ms)
         own = _handle(work, cmd, now_ms)
-        state.clear()
-        state.update(work)
+        raw = cast(dict, state)
+        raw.clear()
+        raw.update(work)
     else:
         expired, own = [], _handle(state, cmd, now_ms)
     events = expired + own
@@ -161,6 +164,6 @@ def _small(event: dict) -> dict:
     return keep
 
 
-def next_deadline(state: dict) -> int | None:
+def next_deadline(state: State) -> int | None:
     """The earliest epoch ms at which a tick would change something (None while paused)."""
     return None if state["paused"] else state["deadline"]

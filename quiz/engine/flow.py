@@ -13,12 +13,13 @@ from .state import (
     require_q,
     unused_questions,
 )
+from .types import State
 
 TIEBREAK_FROM = ("round_intro", "closed", "round_end", "finished")
 ACTIVE = ("reading", "open", "answering", "collecting")   # a question is live
 
 
-def _round_by_id(state: dict, rid: object) -> int:
+def _round_by_id(state: State, rid: object) -> int:
     if not is_int(rid):
         raise RuleError("bad_command", "round must be a round id", "环节编号错误")
     for i, rnd in enumerate(state["rounds"]):
@@ -27,7 +28,7 @@ def _round_by_id(state: dict, rid: object) -> int:
     raise RuleError("unknown_round", f"no round {rid}", f"没有编号为 {rid} 的环节")
 
 
-def enter_round(state: dict, index: int) -> list[dict]:
+def enter_round(state: State, index: int) -> list[dict]:
     """Start a round: its intro screen."""
     rnd = state["rounds"][index]
     state["round_index"] = index
@@ -41,12 +42,12 @@ def enter_round(state: dict, index: int) -> list[dict]:
     return [{"type": "round_started", "round": rnd["id"], "kind": rnd["kind"]}]
 
 
-def after_finish(state: dict) -> bool:
+def after_finish(state: State) -> bool:
     """True during a tie-break played after the finish (only 'next' leads back)."""
     return state["tiebreak"] is not None and state["tiebreak"]["from"] == "finished"
 
 
-def cmd_start_round(state: dict, cmd: dict, now: int) -> list[dict]:
+def cmd_start_round(state: State, cmd: dict, now: int) -> list[dict]:
     """Host starts a round that has not been played."""
     index = _round_by_id(state, cmd.get("round"))
     if state["phase"] in ACTIVE or after_finish(state):
@@ -58,7 +59,7 @@ def cmd_start_round(state: dict, cmd: dict, now: int) -> list[dict]:
     return enter_round(state, index)
 
 
-def show(state: dict, qid: int, now: int) -> list[dict]:
+def show(state: State, qid: int, now: int) -> list[dict]:
     """Put a question of the current round on stage, as its format shows it."""
     rnd = current_round(state)
     prog = progress(state)
@@ -75,7 +76,7 @@ def show(state: dict, qid: int, now: int) -> list[dict]:
     return [shown] + more
 
 
-def cmd_show_question(state: dict, cmd: dict, now: int) -> list[dict]:
+def cmd_show_question(state: State, cmd: dict, now: int) -> list[dict]:
     """Host shows the next question of the round, or a chosen unused one."""
     rnd = current_round(state)
     if (rnd is None or state["phase"] not in ("round_intro", "closed", "reading", "open")
@@ -102,13 +103,13 @@ def cmd_show_question(state: dict, cmd: dict, now: int) -> list[dict]:
     return show(state, qid, now)
 
 
-def advance(state: dict, now: int) -> list[dict]:
+def advance(state: State, now: int) -> list[dict]:
     """The natural next step of the round, as its format says (next question, next chooser
     or the round's end)."""
     return registry.get(current_round(state)["kind"]).advance(state, now)
 
 
-def advance_in_order(state: dict, now: int) -> list[dict]:
+def advance_in_order(state: State, now: int) -> list[dict]:
     """The next unused question of the round, or the round's end."""
     rnd = current_round(state)
     left = unused_questions(state, rnd)
@@ -121,7 +122,7 @@ def advance_in_order(state: dict, now: int) -> list[dict]:
     return [{"type": "round_end", "round": rnd["id"]}]
 
 
-def cmd_next(state: dict, cmd: dict, now: int) -> list[dict]:
+def cmd_next(state: State, cmd: dict, now: int) -> list[dict]:
     """Host's 'next step': start, next question, next round or the finish."""
     phase = state["phase"]
     if phase in ("answering", "collecting", "choosing", "finished"):
@@ -143,7 +144,7 @@ def cmd_next(state: dict, cmd: dict, now: int) -> list[dict]:
     return advance(state, now)
 
 
-def finish(state: dict, now: int) -> list[dict]:
+def finish(state: State, now: int) -> list[dict]:
     """End the contest; the views then carry the final standings."""
     state["phase"] = "finished"
     state["q"] = None
@@ -155,14 +156,14 @@ def finish(state: dict, now: int) -> list[dict]:
     return [{"type": "finished", "top": [s["team"] for s in standings(state) if s["rank"] == 1]}]
 
 
-def cmd_finish(state: dict, cmd: dict, now: int) -> list[dict]:
+def cmd_finish(state: State, cmd: dict, now: int) -> list[dict]:
     """Host ends the contest."""
     if state["phase"] == "finished":
         raise RuleError("wrong_phase", "the contest is already finished", "比赛已结束")
     return finish(state, now)
 
 
-def cmd_reveal(state: dict, cmd: dict, now: int) -> list[dict]:
+def cmd_reveal(state: State, cmd: dict, now: int) -> list[dict]:
     """Host reveals the answer; an all-answer question is scored now."""
     q = require_q(state, cmd)
     if q["revealed"]:
@@ -175,7 +176,7 @@ def cmd_reveal(state: dict, cmd: dict, now: int) -> list[dict]:
     return events + [{"type": "revealed", "question": q["id"]}]
 
 
-def cmd_pause(state: dict, cmd: dict, now: int) -> list[dict]:
+def cmd_pause(state: State, cmd: dict, now: int) -> list[dict]:
     """Freeze the clock: the active deadline becomes remaining ms."""
     if state["paused"] or state["phase"] == "finished":
         raise RuleError("wrong_phase", "already paused or finished", "已暂停或已结束")
@@ -186,7 +187,7 @@ def cmd_pause(state: dict, cmd: dict, now: int) -> list[dict]:
     return [{"type": "paused", "remaining_ms": remaining}]
 
 
-def cmd_resume(state: dict, cmd: dict, now: int) -> list[dict]:
+def cmd_resume(state: State, cmd: dict, now: int) -> list[dict]:
     """Restart the clock with the remaining time."""
     if not state["paused"]:
         raise RuleError("wrong_phase", "the contest is not paused", "比赛未暂停")
@@ -197,24 +198,24 @@ def cmd_resume(state: dict, cmd: dict, now: int) -> list[dict]:
     return [{"type": "resumed", "deadline": state["deadline"]}]
 
 
-def cmd_lock_lobby(state: dict, cmd: dict, now: int) -> list[dict]:
+def cmd_lock_lobby(state: State, cmd: dict, now: int) -> list[dict]:
     """Refuse new joins (the live layer enforces it)."""
     return _lobby(state, True)
 
 
-def cmd_unlock_lobby(state: dict, cmd: dict, now: int) -> list[dict]:
+def cmd_unlock_lobby(state: State, cmd: dict, now: int) -> list[dict]:
     """Accept joins again."""
     return _lobby(state, False)
 
 
-def _lobby(state: dict, locked: bool) -> list[dict]:
+def _lobby(state: State, locked: bool) -> list[dict]:
     if state["lobby_locked"] == locked:
         return []
     state["lobby_locked"] = locked
     return [{"type": "lobby_locked" if locked else "lobby_unlocked"}]
 
 
-def cmd_swap_question(state: dict, cmd: dict, now: int) -> list[dict]:
+def cmd_swap_question(state: State, cmd: dict, now: int) -> list[dict]:
     """Replace a question not yet shown (or shown for reading, with no buzz yet)."""
     qid = need_id(cmd, "question")
     new = validate_question(cmd.get("replacement"))

@@ -4,9 +4,10 @@ from __future__ import annotations
 from . import registry
 from .flow import ACTIVE, TIEBREAK_FROM, after_finish
 from .state import current_round, unused_questions
+from .types import State
 
 
-def legal_commands(state: dict) -> list[str]:
+def legal_commands(state: State) -> list[str]:
     """Sorted command types the host may send in the current state (with suitable fields)."""
     phase = state["phase"]
     q = state["q"]
@@ -41,14 +42,14 @@ def legal_commands(state: dict) -> list[str]:
     return sorted(out)
 
 
-def can_rejudge(state: dict) -> bool:
+def can_rejudge(state: State) -> bool:
     """Whether the last ruling on the closed question may still be replaced."""
     q = state["q"]
     last = q["last_judgement"] if q else None
     return bool(last and state["undo"] and state["undo"][-1]["id"] == last["undo_id"])
 
 
-def _swappable(state: dict) -> bool:
+def _swappable(state: State) -> bool:
     q = state["q"]
     if q is not None and state["phase"] == "reading" and not q["buzzes"] \
             and registry.get(q["kind"]).in_rounds:

@@ -10,6 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+# What a page may offer during a question of the format (the snapshot's "capabilities").
+CAPABILITIES = (
+    "buzzers",           # the phones show a buzzer; buzz, fouls and lock-outs apply
+    "wager",             # teams choose a value to stake (choose_wager / pass)
+    "tap_answer",        # every team answers on its phone at once (answer, no turn)
+    "turn_answer",       # the team with the turn answers (on its phone or aloud)
+    "countdown",         # the question has a visible answer countdown
+    "host_shows",        # the host shows the questions in order (show_question, next)
+)
+
 # What every format declares: name -> (what it is, a check of the value).
 _CALLABLE = ("a function", callable)
 INTERFACE: dict[str, tuple[str, Callable[[Any], bool]]] = {
@@ -51,16 +61,6 @@ INTERFACE: dict[str, tuple[str, Callable[[Any], bool]]] = {
     "legal": ("legal(state): the host commands of its own that are legal now", _CALLABLE[1]),
     "view": ("view(state, role): its part of a role's snapshot", _CALLABLE[1]),
 }
-# What a page may offer during a question of the format (the snapshot's "capabilities").
-CAPABILITIES = (
-    "buzzers",           # the phones show a buzzer; buzz, fouls and lock-outs apply
-    "wager",             # teams choose a value to stake (choose_wager / pass)
-    "tap_answer",        # every team answers on its phone at once (answer, no turn)
-    "turn_answer",       # the team with the turn answers (on its phone or aloud)
-    "countdown",         # the question has a visible answer countdown
-    "host_shows",        # the host shows the questions in order (show_question, next)
-)
-
 _FORMATS: dict[str, Any] = {}
 
 

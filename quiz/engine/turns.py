@@ -8,7 +8,6 @@ from .checks import AUTO_GRADED, grade, need_bool, need_id, parse_answer
 from .errors import RuleError
 from .ledger import undo_last
 from .state import (
-    SNAPSHOT_KEYS,
     SYSTEM_ACTOR,
     add_score,
     clear_deadline,
@@ -19,25 +18,27 @@ from .state import (
     question,
     require_q,
     set_deadline,
+    snapshot,
     team,
 )
+from .types import LiveQuestion, State
 
 
-def _fmt(state: dict):
+def _fmt(state: State):
     return registry.get(state["q"]["kind"])
 
 
-def right_points(state: dict) -> int:
+def right_points(state: State) -> int:
     """What a right answer to the current question earns (0 when its format is unscored)."""
     return _fmt(state).points(state) if _fmt(state).scored(state) else 0
 
 
-def wrong_points(state: dict, timeout: bool) -> int:
+def wrong_points(state: State, timeout: bool) -> int:
     """What a wrong answer (or a timeout) to the current question costs (≤ 0)."""
     return _fmt(state).wrong_points(state, timeout) if _fmt(state).scored(state) else 0
 
 
-def start_turn(state: dict, q: dict, now: int) -> list[dict]:
+def start_turn(state: State, q: LiveQuestion, now: int) -> list[dict]:
     """The team with the turn answers, with time_limit (or answer_time) on the clock."""
     seconds = question(state, q["id"])["time_limit"] or q_settings(state)["answer_time"]
     q["duration_ms"] = seconds * 1000
@@ -46,7 +47,7 @@ def start_turn(state: dict, q: dict, now: int) -> list[dict]:
     return []
 
 
-def judge_turn(state: dict, team_id: int, correct: bool, actor: dict, now: int,
+def judge_turn(state: State, team_id: int, correct: bool, actor: dict, now: int,
                timeout: bool = False) -> list[dict]:
     """Score the team that has the turn and move the question on (validated by the caller)."""
     q = state["q"]
@@ -72,7 +73,7 @@ def judge_turn(state: dict, team_id: int, correct: bool, actor: dict, now: int,
     return events + _after_wrong(state, team_id, now)
 
 
-def _after_wrong(state: dict, team_id: int, now: int) -> list[dict]:
+def _after_wrong(state: State, team_id: int, now: int) -> list[dict]:
     q = state["q"]
     q["turn"] = None
     if has_buzzers(q):
@@ -86,7 +87,7 @@ def _after_wrong(state: dict, team_id: int, now: int) -> list[dict]:
     return [{"type": "question_closed", "outcome": "wrong"}]
 
 
-def cmd_judge(state: dict, cmd: dict, now: int) -> list[dict]:
+def cmd_judge(state: State, cmd: dict, now: int) -> list[dict]:
     """Host rules an answer right or wrong; on a closed question it re-judges the last ruling
     if nothing undoable happened since."""
     q = require_q(state, cmd)
@@ -109,11 +110,11 @@ def cmd_judge(state: dict, cmd: dict, now: int) -> list[dict]:
     raise RuleError("wrong_phase", "nobody is answering this question now", "当前没有队伍在答题")
 
 
-def _rejudge(state: dict, team_id: int, correct: bool, actor: dict, now: int) -> list[dict]:
+def _rejudge(state: State, team_id: int, correct: bool, actor: dict, now: int) -> list[dict]:
     """Replace the last ruling: undo it, then rule again. Undoing the re-judgement returns to
     exactly before it (the question closed with the first ruling, that ruling's entries live
     again and undoable again), as docs/rules.md says of every undo."""
-    before = clone({k: state[k] for k in SNAPSHOT_KEYS})
+    before = snapshot(state)
     first = clone(state["undo"][-1])  # undo_last hands its snapshot's objects to the state
     start = len(state["log"])
     events = undo_last(state, actor, now)
@@ -125,7 +126,7 @@ def _rejudge(state: dict, team_id: int, correct: bool, actor: dict, now: int) ->
     return events
 
 
-def cmd_turn_answer(state: dict, cmd: dict, now: int, team_id: int) -> list[dict]:
+def cmd_turn_answer(state: State, cmd: dict, now: int, team_id: int) -> list[dict]:
     """The team with the turn answers on its phone: choice/true-false are judged at once,
     a typed answer waits for the host (the clock stops)."""
     q = require_q(state, cmd)
@@ -149,6 +150,6 @@ def cmd_turn_answer(state: dict, cmd: dict, now: int, team_id: int) -> list[dict
     return [{"type": "answer_submitted", "team": team_id}]
 
 
-def expire_answer(state: dict, at: int) -> list[dict]:
+def expire_answer(state: State, at: int) -> list[dict]:
     """The answer time ran out: a timeout counts as wrong."""
     return judge_turn(state, state["q"]["turn"], False, SYSTEM_ACTOR, at, timeout=True)

@@ -4,11 +4,14 @@ No view but the host's carries the answer or the explanation before the reveal.
 """
 from __future__ import annotations
 
+from typing import cast
+
 from . import registry
 from .errors import RuleError
 from .legal import legal_commands
 from .standings import standings
 from .state import clone, current_round, q_settings, question, unused_questions
+from .types import LiveQuestion, State
 
 ROLES = ("host", "screen", "player")
 HOST_HISTORY = 40  # score-log and buzz-log entries in the host's snapshot
@@ -18,7 +21,7 @@ PLAYER_SETTINGS = ("per", "allow_pass")
 PHONE_CAPABILITIES = ("buzzers", "wager", "tap_answer")
 
 
-def view(state: dict, role: str, copy: bool = True) -> dict:
+def view(state: State, role: str, copy: bool = True) -> dict:
     """A new dict for this role (never sharing mutable parts with the state).
 
     ``copy=False`` skips the deep copy at the end (for a caller that serializes the view at
@@ -62,7 +65,7 @@ def view(state: dict, role: str, copy: bool = True) -> dict:
     return clone(v) if copy else v
 
 
-def _formats(state: dict) -> list:
+def _formats(state: State) -> list:
     """The formats with a part in the snapshot: the round's, then the question's."""
     out = []
     for fmt in (registry.of_round(state), registry.current(state)):
@@ -71,7 +74,7 @@ def _formats(state: dict) -> list:
     return out
 
 
-def _capabilities(state: dict, role: str) -> dict[str, bool]:
+def _capabilities(state: State, role: str) -> dict[str, bool]:
     """What the pages offer now, from the format of the question (or round) on stage; the
     phone's copy (kept small) names only the true ones among PHONE_CAPABILITIES."""
     fmt = registry.current(state)
@@ -111,7 +114,7 @@ def _final_row(row: dict, host: bool) -> dict:
     return {k: row[k] for k in ("team", "name", "score", "rank", "tiebreak_wins")}
 
 
-def _round(state: dict, role: str) -> dict | None:
+def _round(state: State, role: str) -> dict | None:
     q = state["q"]
     rnd = current_round(state)
     fmt = registry.current(state)
@@ -130,11 +133,11 @@ def _round(state: dict, role: str) -> dict | None:
     return head
 
 
-def _points(state: dict) -> int:
+def _points(state: State) -> int:
     return registry.get(state["q"]["kind"]).points(state)
 
 
-def _question(state: dict, host: bool) -> dict | None:
+def _question(state: State, host: bool) -> dict | None:
     q = state["q"]
     if q is None:
         return None
@@ -148,23 +151,23 @@ def _question(state: dict, host: bool) -> dict | None:
     return out
 
 
-def _buzzes(q: dict | None, role: str) -> list[dict]:
+def _buzzes(q: LiveQuestion | None, role: str) -> list[dict]:
     if q is None:
         return []
     keys = ("team", "rank", "ms_behind_first", "foul") if role == "player" else \
         ("team", "rank", "ms_after_open", "ms_behind_first", "foul", "attempt")
-    return [{k: b[k] for k in keys} for b in q["buzzes"]
+    return [{k: cast(dict, b)[k] for k in keys} for b in q["buzzes"]
             if b["foul"] or b["attempt"] == q["attempt"]]
 
 
-def _tiebreak(state: dict) -> dict | None:
+def _tiebreak(state: State) -> dict | None:
     tb = state["tiebreak"]
     if tb is None:
         return None
     return {"teams": list(tb["teams"]), "winner": tb["winner"], "number": tb["number"]}
 
 
-def _host_extras(state: dict) -> dict:
+def _host_extras(state: State) -> dict:
     q = state["q"]
     rnd = current_round(state)
     nxt = None

@@ -15,7 +15,7 @@ from ..state import (
     set_deadline,
     team,
 )
-from ..types import Event, LiveQuestion, State
+from ..types import Event, LiveQuestion, Question, State
 from . import common
 
 kind = "all_answer"
@@ -36,7 +36,7 @@ capabilities = {"buzzers": False, "wager": False, "tap_answer": True, "turn_answ
 record = {"eligible": "all", "score_kind": "all_answer"}
 
 
-def begin(state: dict, q: dict, now: int) -> list[dict]:
+def begin(state: State, q: LiveQuestion, now: int) -> list[dict]:
     """Start collecting answers until the deadline (time_limit or answer_time)."""
     seconds = question(state, q["id"])["time_limit"] or q_settings(state)["answer_time"]
     q["duration_ms"] = seconds * 1000
@@ -46,7 +46,7 @@ def begin(state: dict, q: dict, now: int) -> list[dict]:
     return [{"type": "answers_open", "question": q["id"]}]
 
 
-def answered_count(state: dict) -> int:
+def answered_count(state: State) -> int:
     """How many answers are in (teams, or players when per='player')."""
     q = state["q"]
     if q is None or q["kind"] != kind:
@@ -56,7 +56,7 @@ def answered_count(state: dict) -> int:
     return len(q["answers"])
 
 
-def cmd_answer(state: dict, cmd: dict, now: int, team_id: int, player_id: object) -> list[dict]:
+def cmd_answer(state: State, cmd: dict, now: int, team_id: int, player_id: object) -> list[dict]:
     """A phone's answer; per team the last one before the deadline counts."""
     q = require_q(state, cmd)
     ensure_not_paused(state)
@@ -78,14 +78,14 @@ def cmd_answer(state: dict, cmd: dict, now: int, team_id: int, player_id: object
     return [{"type": "answer_received", "team": team_id}]
 
 
-def close(state: dict) -> list[dict]:
+def close(state: State) -> list[dict]:
     """Stop taking answers."""
     state["phase"] = "closed"
     clear_deadline(state)
     return [{"type": "answers_closed", "question": state["q"]["id"]}]
 
 
-def cmd_close_answers(state: dict, cmd: dict, now: int) -> list[dict]:
+def cmd_close_answers(state: State, cmd: dict, now: int) -> list[dict]:
     """Host ends the answering early."""
     q = state["q"]
     if q is None or q["kind"] != kind or state["phase"] != "collecting":
@@ -93,7 +93,8 @@ def cmd_close_answers(state: dict, cmd: dict, now: int) -> list[dict]:
     return close(state)
 
 
-def _credit(state: dict, qdata: dict, rec: dict, settings: dict, q: dict) -> tuple[int, str]:
+def _credit(state: State, qdata: Question, rec: dict, settings: dict,
+            q: LiveQuestion) -> tuple[int, str]:
     verdict = grade(qdata, rec["answer"])
     points = qdata["points"] if qdata["points"] is not None else settings["right_points"]
     if verdict == "right":
@@ -107,7 +108,7 @@ def _credit(state: dict, qdata: dict, rec: dict, settings: dict, q: dict) -> tup
     return settings["wrong_points"], verdict
 
 
-def score(state: dict, actor: dict, now: int) -> list[dict]:
+def score(state: State, actor: dict, now: int) -> list[dict]:
     """Score every team's answers (at reveal) and store the distribution."""
     q = state["q"]
     qdata = question(state, q["id"])
@@ -140,7 +141,7 @@ def score(state: dict, actor: dict, now: int) -> list[dict]:
     return [{"type": "scored", "results": results}]
 
 
-def _empty_counts(qdata: dict) -> dict[str, int]:
+def _empty_counts(qdata: Question) -> dict[str, int]:
     if qdata["type"] in CHOICE_TYPES:
         return {letter: 0 for letter in LETTERS[: len(qdata["options"])]}
     if qdata["type"] == "true_false":

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .. import flow, turns
 from ..state import drawn_order, progress
-from ..types import Event, LiveQuestion, State
+from ..types import Event, LiveQuestion, Round, State
 from . import common
 
 kind = "compulsory"
@@ -26,7 +26,7 @@ host_commands = {"judge": turns.cmd_judge}
 expiries = {"answer": turns.expire_answer}
 
 
-def enter(state: State, rnd: dict) -> None:
+def enter(state: State, rnd: Round) -> None:
     """The answering order is fixed when the round starts."""
     progress(state)["order"] = drawn_order(state, rnd)
 

@@ -5,7 +5,7 @@ from .. import turns
 from ..checks import is_int, need_id
 from ..errors import RuleError
 from ..state import current_round, new_q, progress, question, team
-from ..types import Event, LiveQuestion, State
+from ..types import Event, LiveQuestion, Round, State
 from . import common
 
 kind = "wager"
@@ -24,7 +24,7 @@ capabilities = {"buzzers": False, "wager": True, "tap_answer": False, "turn_answ
 record = {"eligible": "one", "score_kind": "wager"}
 
 
-def level_left(state: dict, rnd: dict) -> dict[str, list[int]]:
+def level_left(state: State, rnd: Round) -> dict[str, list[int]]:
     """Unused question ids of the round per value (str keys)."""
     used = set(state["progress"][str(rnd["id"])]["used"])
     left: dict[str, list[int]] = {str(v): [] for v in rnd["settings"]["values"]}
@@ -35,7 +35,7 @@ def level_left(state: dict, rnd: dict) -> dict[str, list[int]]:
     return left
 
 
-def next_chooser(state: dict) -> int | None:
+def next_chooser(state: State) -> int | None:
     """The team that chooses next: fewest turns taken, then lowest score, then lowest seat;
     None when every team had its turns or no question is left."""
     rnd = current_round(state)
@@ -51,7 +51,7 @@ def next_chooser(state: dict) -> int | None:
     return best["id"]
 
 
-def begin_choosing(state: dict) -> list[dict]:
+def begin_choosing(state: State) -> list[dict]:
     """Hand the choice to the next team, or end the round."""
     chooser = next_chooser(state)
     state["q"] = None
@@ -64,7 +64,7 @@ def begin_choosing(state: dict) -> list[dict]:
     return [{"type": "choosing", "team": chooser}]
 
 
-def _chooser_checks(state: dict, cmd: dict, team_id: int | None) -> int:
+def _chooser_checks(state: State, cmd: dict, team_id: int | None) -> int:
     if team_id is None:                      # the host acts on behalf of a team
         team_id = need_id(cmd, "team")
     elif cmd.get("team") is not None and cmd.get("team") != team_id:
@@ -78,7 +78,7 @@ def _chooser_checks(state: dict, cmd: dict, team_id: int | None) -> int:
     return team_id
 
 
-def cmd_choose_wager(state: dict, cmd: dict, now: int, team_id: int | None) -> list[dict]:
+def cmd_choose_wager(state: State, cmd: dict, now: int, team_id: int | None) -> list[dict]:
     """The chooser picks a value (0 = pass) and gets the next unused question of that level."""
     team_id = _chooser_checks(state, cmd, team_id)
     value = cmd.get("value")
@@ -107,13 +107,13 @@ def cmd_choose_wager(state: dict, cmd: dict, now: int, team_id: int | None) -> l
     return [{"type": "wager_chosen", "team": team_id, "value": value, "question": qid}]
 
 
-def cmd_pass(state: dict, cmd: dict, now: int, team_id: int | None) -> list[dict]:
+def cmd_pass(state: State, cmd: dict, now: int, team_id: int | None) -> list[dict]:
     """The chooser passes (放弃) without loss, if the round allows it."""
     team_id = _chooser_checks(state, cmd, team_id)
     return _pass(state, team_id, now)
 
 
-def _pass(state: dict, team_id: int, now: int) -> list[dict]:
+def _pass(state: State, team_id: int, now: int) -> list[dict]:
     if not current_round(state)["settings"]["allow_pass"]:
         raise RuleError("pass_not_allowed", "passing is not allowed in this round",
                         "本环节不允许放弃")
