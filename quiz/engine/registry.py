@@ -82,6 +82,11 @@ def register(fmt: Any) -> Any:
            if not ok(getattr(fmt, key))]
     if bad:
         raise FormatError(f"round format {name} declares wrongly: {'; '.join(bad)}")
+    from .settings import SPECS  # settings reads the registry: imported when needed
+    unchecked = sorted(k for k in fmt.defaults if k not in fmt.specs and k not in SPECS)
+    if unchecked:
+        raise FormatError(f"round format {name} has settings without a validator in specs: "
+                          f"{', '.join(unchecked)}")
     if fmt.kind in _FORMATS and _FORMATS[fmt.kind] is not fmt:
         raise FormatError(f"round format kind {fmt.kind!r} is already registered")
     _FORMATS[fmt.kind] = fmt

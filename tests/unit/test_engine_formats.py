@@ -136,6 +136,13 @@ def toy():
     formats.unregister(module.kind)
 
 
+def toy_game_with(**settings) -> Game:
+    contest = setup([rnd(1, "first_double", [q(1, "single", ["B"]), q(2, "true_false")],
+                         **settings)], n_teams=3)
+    contest["base_score"] = 0
+    return Game(contest)
+
+
 def toy_game() -> Game:
     contest = setup([rnd(1, "first_double", [q(1, "single", ["B"]), q(2, "true_false")])],
                     n_teams=3)
@@ -223,6 +230,22 @@ def test_a_format_declaring_a_part_wrongly_is_refused():
     with pytest.raises(formats.FormatError) as err:
         formats.register(module)
     assert "capabilities (" in str(err.value) and "show (" in str(err.value)
+
+
+def test_a_setting_without_a_validator_is_refused():
+    module = toy_module()
+    module.defaults = dict(module.defaults, double_factor=2)
+    with pytest.raises(formats.FormatError, match="double_factor"):
+        formats.register(module)
+    module.specs = {"double_factor": ("int", 1, 10)}
+    formats.register(module)
+    try:
+        state = toy_game_with(double_factor=3).state
+        assert state["rounds"][0]["settings"]["double_factor"] == 3
+        with pytest.raises(RuleError, match="double_factor"):
+            toy_game_with(double_factor=11)
+    finally:
+        formats.unregister(module.kind)
 
 
 def test_a_taken_kind_is_refused():
