@@ -77,6 +77,8 @@ def parse_command(command: object) -> Command:
 
 
 def _handle(state: State, cmd: Command, now: int) -> list[dict]:
+    """Run the command by the handler of the format on stage, else the core's, else the
+    handler of the format that declares it (which refuses it with its own reason)."""
     ctype = cmd["type"]
     actor = cmd["actor"]
     player_team = actor["team"] if actor["role"] == "player" else None
