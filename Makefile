@@ -1,6 +1,6 @@
 # Two commands do everything on a fresh machine with Python 3.11+ and make:
 #   make run   - set up .venv, create the SQLite database with the demo, start the server
-#   make test  - set up .venv with the dev tools, run ruff and the whole test suite
+#   make test  - set up .venv with the dev tools, run ruff, mypy (quiz/engine) and the tests
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -26,6 +26,7 @@ run: $(VENV)/.runtime
 
 test: $(VENV)/.dev
 	$(BIN)/ruff check .
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.dev

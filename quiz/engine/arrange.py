@@ -8,27 +8,29 @@ host's ``swap_question`` changes questions.
 """
 from __future__ import annotations
 
+from . import registry
 from .checks import need_id, validate_question
 from .errors import RuleError
+from .types import State
 
 MAX_ROUND_QUESTIONS = 1000
 
 
-def started(state: dict) -> bool:
+def started(state: State) -> bool:
     """Whether the contest has left the lobby: a round was started or a question was shown."""
     if state["phase"] != "lobby" or state["q"] is not None or state["tiebreak"] is not None:
         return True
     return any(p["started"] or p["used"] for p in state["progress"].values())
 
 
-def refuse_if_started(state: dict) -> None:
+def refuse_if_started(state: State) -> None:
     if started(state):
         raise RuleError("contest_started",
                         "The contest has started: its questions can no longer be changed here.",
                         "比赛已经开始，不能再在这里更改题目。")
 
 
-def cmd_arrange_round(state: dict, cmd: dict, now: int) -> list[dict]:
+def cmd_arrange_round(state: State, cmd: dict, now: int) -> list[dict]:
     """Set round ``round``'s questions to ``questions`` (full question objects, in order)."""
     refuse_if_started(state)
     rid = need_id(cmd, "round")
@@ -47,9 +49,7 @@ def cmd_arrange_round(state: dict, cmd: dict, now: int) -> list[dict]:
         if q["id"] in seen or str(q["id"]) in others:
             raise RuleError("bad_command", f"question id {q['id']} is used twice",
                             f"题目编号 {q['id']} 重复")
-        if rnd["kind"] == "wager" and q["level"] not in rnd["settings"]["values"]:
-            raise RuleError("bad_command", "a wager question needs a level among the values",
-                            "风险题须设置分值")
+        registry.get(rnd["kind"]).check_question(q, rnd["settings"], "bad_command", "")
         seen.add(q["id"])
         new.append(q)
     for qid in rnd["question_ids"]:

@@ -1,6 +1,12 @@
-"""抢答 buzz-in questions (also used by tie-breaks): buzzers, fouls, arbitration by server time."""
+"""Buzzers (抢答, and the tie-breaks): opening, fouls, arbitration by server time.
+
+Used by every format whose capabilities have ``buzzers`` (formats/buzz.py, formats/tiebreak.py).
+"""
 from __future__ import annotations
 
+from typing import cast
+
+from . import registry
 from .checks import need_id
 from .errors import RuleError
 from .state import (
@@ -13,20 +19,40 @@ from .state import (
     set_deadline,
     team,
 )
+from .types import Buzz, LiveQuestion, State
 
-BUZZ_KINDS = ("buzz", "tiebreak")
+
+def has_buzzers(q: LiveQuestion | None) -> bool:
+    """Whether the question's format plays with buzzers."""
+    return q is not None and registry.get(q["kind"]).capabilities["buzzers"]
 
 
-def eligible_teams(state: dict) -> list[int]:
+def playing(state: State) -> list[int] | None:
+    """Ids of the teams that play the current question (None: every team; tie-break: tied)."""
+    return registry.get(state["q"]["kind"]).teams(state)
+
+
+def eligible_teams(state: State) -> list[int]:
     """Teams that may still buzz on the current question (not locked out; tie-break: tied)."""
     q = state["q"]
     ids = [t["id"] for t in sorted(state["teams"], key=lambda t: t["seat"])]
-    if q["kind"] == "tiebreak":
-        ids = [i for i in ids if i in state["tiebreak"]["teams"]]
+    only = playing(state)
+    if only is not None:
+        ids = [i for i in ids if i in only]
     return [i for i in ids if i not in q["locked_out"]]
 
 
-def open_now(state: dict, now: int) -> list[dict]:
+def start_reading(state: State, now: int) -> list[dict]:
+    """The host reads the question; the buzzers open by hand or after auto_open_s."""
+    state["phase"] = "reading"
+    clear_deadline(state)
+    auto = q_settings(state)["auto_open_s"]
+    if auto is not None:
+        set_deadline(state, now + auto * 1000, "auto_open", now)
+    return []
+
+
+def open_now(state: State, now: int) -> list[dict]:
     """Open the buzzers for a new attempt with its buzz window."""
     q = state["q"]
     q["attempt"] += 1
@@ -38,14 +64,14 @@ def open_now(state: dict, now: int) -> list[dict]:
     return [{"type": "buzzers_open", "attempt": q["attempt"], "at": now}]
 
 
-def _buzz_q(state: dict, cmd: dict) -> dict:
+def _buzz_q(state: State, cmd: dict) -> LiveQuestion:
     q = require_q(state, cmd)
-    if q["kind"] not in BUZZ_KINDS:
+    if not has_buzzers(q):
         raise RuleError("wrong_phase", "this question is not a buzz-in question", "本题不是抢答题")
     return q
 
 
-def cmd_open_buzzers(state: dict, cmd: dict, now: int) -> list[dict]:
+def cmd_open_buzzers(state: State, cmd: dict, now: int) -> list[dict]:
     """Host opens the buzzers of the shown question."""
     _buzz_q(state, cmd)
     if state["phase"] != "reading":
@@ -54,15 +80,15 @@ def cmd_open_buzzers(state: dict, cmd: dict, now: int) -> list[dict]:
     return open_now(state, now)
 
 
-def cmd_close_buzzers(state: dict, cmd: dict, now: int) -> list[dict]:
+def cmd_close_buzzers(state: State, cmd: dict, now: int) -> list[dict]:
     """Host closes open buzzers: nobody buzzed, the question ends unanswered."""
     q = state["q"]
-    if q is None or q["kind"] not in BUZZ_KINDS or state["phase"] != "open":
+    if not has_buzzers(q) or state["phase"] != "open":
         raise RuleError("wrong_phase", "the buzzers are not open", "抢答尚未开放")
     return end_unanswered(state)
 
 
-def end_unanswered(state: dict) -> list[dict]:
+def end_unanswered(state: State) -> list[dict]:
     """Close the question with nobody right."""
     q = state["q"]
     q["turn"] = None
@@ -73,12 +99,12 @@ def end_unanswered(state: dict) -> list[dict]:
     return [{"type": "question_closed", "outcome": q["outcome"]}]
 
 
-def already_buzzed(state: dict, team_id: object, question_id: object) -> bool:
+def already_buzzed(state: State, team_id: object, question_id: object) -> bool:
     """Whether ``team_id`` already has a buzz (or an early foul) on the current attempt of
     question ``question_id``: the edge refuses such repeats without taking the contest's lock.
     A False answer proves nothing; apply() still judges every buzz."""
     q = state.get("q")
-    if not q or q.get("id") != question_id or q.get("kind") not in ("buzz", "tiebreak"):
+    if not q or q.get("id") != question_id or not has_buzzers(q):
         return False
     if state.get("phase") == "reading":
         return team_id in q.get("fouled", ())
@@ -86,11 +112,12 @@ def already_buzzed(state: dict, team_id: object, question_id: object) -> bool:
                for b in q.get("buzzes", ()))
 
 
-def cmd_buzz(state: dict, cmd: dict, now: int, team_id: int) -> list[dict]:
+def cmd_buzz(state: State, cmd: dict, now: int, team_id: int) -> list[dict]:
     """A team presses its buzzer: a foul before opening, else ranked by server time."""
     q = _buzz_q(state, cmd)
     ensure_not_paused(state)
-    if q["kind"] == "tiebreak" and team_id not in state["tiebreak"]["teams"]:
+    only = playing(state)
+    if only is not None and team_id not in only:
         raise RuleError("not_in_tiebreak", "only the tied teams play the tie-break",
                         "只有加赛队伍可以抢答")
     if team_id in q["locked_out"]:
@@ -108,7 +135,7 @@ def cmd_buzz(state: dict, cmd: dict, now: int, team_id: int) -> list[dict]:
     if any(b["team"] == team_id for b in attempt):
         raise RuleError("already_buzzed", "one buzz per team per question", "本题已抢过")
     first = q["first_buzz_at"]
-    buzz = {"team": team_id, "attempt": q["attempt"], "rank": len(attempt) + 1, "at": now,
+    buzz: Buzz = {"team": team_id, "attempt": q["attempt"], "rank": len(attempt) + 1, "at": now,
             "ms_after_open": now - q["opened_at"],
             "ms_behind_first": 0 if first is None else now - first, "foul": False}
     _record(state, buzz)
@@ -125,24 +152,24 @@ def cmd_buzz(state: dict, cmd: dict, now: int, team_id: int) -> list[dict]:
     return [event]
 
 
-def _record(state: dict, buzz: dict) -> None:
+def _record(state: State, buzz: Buzz) -> None:
     q = state["q"]
     q["buzzes"].append(buzz)
-    entry = dict(buzz, question=q["id"])
+    entry = cast(Buzz, dict(buzz, question=q["id"]))
     rnd = state["round_index"]
-    entry["round"] = None if q["kind"] == "tiebreak" else state["rounds"][rnd]["id"]
+    entry["round"] = (state["rounds"][rnd]["id"] if registry.get(q["kind"]).in_rounds
+                      else None)
     state["buzz_log"].append(entry)
 
 
-def foul_points(state: dict) -> int:
+def foul_points(state: State) -> int:
     """The penalty of a foul on the current question (none in an uncounted tie-break)."""
-    q = state["q"]
-    if q["kind"] == "tiebreak" and not state["settings"]["tiebreak_counts_in_score"]:
+    if not registry.get(state["q"]["kind"]).scored(state):
         return 0
     return q_settings(state)["foul_points"]
 
 
-def _foul(state: dict, team_id: int, actor: dict, now: int, early: bool) -> list[dict]:
+def _foul(state: State, team_id: int, actor: dict, now: int, early: bool) -> list[dict]:
     q = state["q"]
     rec = push_undo(state, "foul", actor, now)
     delta = foul_points(state)
@@ -154,18 +181,19 @@ def _foul(state: dict, team_id: int, actor: dict, now: int, early: bool) -> list
         _record(state, {"team": team_id, "attempt": q["attempt"], "rank": None, "at": now,
                         "ms_after_open": None, "ms_behind_first": None, "foul": True})
     settings = q_settings(state)
-    if q["kind"] in BUZZ_KINDS and settings.get("foul_lockout", False) \
+    if has_buzzers(q) and settings.get("foul_lockout", False) \
             and team_id not in q["locked_out"]:
         q["locked_out"].append(team_id)
     return [{"type": "foul", "team": team_id, "delta": delta, "early": early}]
 
 
-def cmd_foul(state: dict, cmd: dict, now: int) -> list[dict]:
+def cmd_foul(state: State, cmd: dict, now: int) -> list[dict]:
     """Host marks a foul by hand: the penalty, and on buzz-in questions the lock-out."""
     team_id = need_id(cmd, "team")
     team(state, team_id)
     q = require_q(state, cmd)
-    if q["kind"] == "tiebreak" and team_id not in state["tiebreak"]["teams"]:
+    only = playing(state)
+    if only is not None and team_id not in only:
         raise RuleError("not_in_tiebreak", "that team is not in the tie-break", "该队未参加加赛")
     if team_id in q["fouled"]:
         raise RuleError("already_fouled", "that team already has a foul on this question",
@@ -173,11 +201,11 @@ def cmd_foul(state: dict, cmd: dict, now: int) -> list[dict]:
     return _foul(state, team_id, cmd["actor"], now, early=False)
 
 
-def expire_auto_open(state: dict, at: int) -> list[dict]:
+def expire_auto_open(state: State, at: int) -> list[dict]:
     """The reading time is over: the buzzers open by themselves."""
     return open_now(state, at)
 
 
-def expire_buzz_window(state: dict, at: int) -> list[dict]:
+def expire_buzz_window(state: State, at: int) -> list[dict]:
     """Nobody buzzed in time: the question ends."""
     return end_unanswered(state)

@@ -7,8 +7,10 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from typing import Any, cast
 
 from .errors import RuleError
+from .types import Question
 
 MAX_ID = 2**53 - 1
 LETTERS = "ABCDEFGH"
@@ -78,7 +80,7 @@ def _bad_answer(msg: str, zh: str) -> RuleError:
     return RuleError("bad_command", msg, zh)
 
 
-def parse_answer(question: dict, raw: object) -> list[str]:
+def parse_answer(question: Question, raw: object) -> list[str]:
     """A player's answer in canonical form for the question's type, or RuleError."""
     qtype = question["type"]
     if isinstance(raw, list):
@@ -107,7 +109,7 @@ def parse_answer(question: dict, raw: object) -> list[str]:
     return [items[0].strip()]
 
 
-def _parse_letters(question: dict, items: list[str]) -> list[str]:
+def _parse_letters(question: Question, items: list[str]) -> list[str]:
     allowed = LETTERS[: len(question["options"])]
     letters: set[str] = set()
     for item in items:
@@ -124,7 +126,7 @@ def _parse_letters(question: dict, items: list[str]) -> list[str]:
     return sorted(letters)
 
 
-def grade(question: dict, answer: list[str]) -> str:
+def grade(question: Question, answer: list[str]) -> str:
     """'right', 'partial' (non-empty strict subset of a multiple answer) or 'wrong'."""
     right = question["answer"]
     if question["type"] in ("fill_blank", "open"):
@@ -137,11 +139,11 @@ def grade(question: dict, answer: list[str]) -> str:
     return "wrong"
 
 
-def validate_question(raw: object, code: str = "bad_command", where: str = "") -> dict:
+def validate_question(raw: object, code: str = "bad_command", where: str = "") -> Question:
     """A QUESTION dict checked and normalized (defaults filled, answers canonical)."""
     if not isinstance(raw, dict):
         raise RuleError(code, f"{where}question must be an object", f"{where}题目格式错误")
-    q = {"id": need_id(raw, "id", code, where)}
+    q: dict[str, Any] = {"id": need_id(raw, "id", code, where)}
     bank_id = raw.get("bank_id")
     q["bank_id"] = None if bank_id is None else need_id(raw, "bank_id", code, where)
     qtype = raw.get("type")
@@ -169,10 +171,10 @@ def validate_question(raw: object, code: str = "bad_command", where: str = "") -
     if not isinstance(media, list) or not _json_safe(media):
         raise RuleError(code, f"{where}media must be a JSON list", f"{where}媒体格式错误")
     q["media"] = json.loads(json.dumps(media))
-    return q
+    return cast(Question, q)
 
 
-def _question_answer(q: dict, answer: object, code: str, where: str) -> list[str]:
+def _question_answer(q: dict[str, Any], answer: object, code: str, where: str) -> list[str]:
     if isinstance(answer, str):
         answer = [answer]
     if not isinstance(answer, list) or not all(isinstance(a, str) for a in answer):
@@ -188,7 +190,7 @@ def _question_answer(q: dict, answer: object, code: str, where: str) -> list[str
                             f"{where}答案不能为空")
         return texts
     try:
-        return parse_answer(q, answer)
+        return parse_answer(cast(Question, q), answer)
     except RuleError as err:
         raise RuleError(code, f"{where}answer: {err.message}", f"{where}答案：{err.message_zh}")\
             from None

@@ -1,50 +1,55 @@
 """apply(): validate a command, apply due deadlines, then the command; plus next_deadline()."""
 from __future__ import annotations
 
-from . import all_answer, arrange, buzz, flow, ledger, turns, wager
+from typing import cast
+
+from . import (
+    arrange,
+    buzz,
+    flow,
+    formats,  # noqa: F401 - registers the built-in round formats
+    ledger,
+    registry,
+)
 from .checks import is_int
 from .errors import RuleError
-from .state import clone, require_q, team
+from .formats.tiebreak import cmd_start_tiebreak
+from .state import clone, team
+from .types import Actor, Command, State
 
-HOST_COMMANDS = frozenset({
-    "start_round", "show_question", "open_buzzers", "close_buzzers", "judge", "reveal", "next",
-    "pause", "resume", "swap_question", "adjust_score", "undo", "start_tiebreak", "lock_lobby",
-    "unlock_lobby", "foul", "choose_wager", "pass", "close_answers", "finish",
-    "arrange_round",
-})
-PLAYER_COMMANDS = frozenset({"buzz", "answer", "choose_wager", "pass"})
+# The host commands of every contest; the round formats add theirs (registry).
+CORE_HANDLERS = {
+    "start_round": flow.cmd_start_round, "show_question": flow.cmd_show_question,
+    "reveal": flow.cmd_reveal, "next": flow.cmd_next,
+    "pause": flow.cmd_pause, "resume": flow.cmd_resume, "swap_question": flow.cmd_swap_question,
+    "adjust_score": ledger.cmd_adjust_score, "undo": ledger.cmd_undo,
+    "start_tiebreak": cmd_start_tiebreak, "lock_lobby": flow.cmd_lock_lobby,
+    "unlock_lobby": flow.cmd_unlock_lobby, "foul": buzz.cmd_foul, "finish": flow.cmd_finish,
+    "arrange_round": arrange.cmd_arrange_round,
+}
+# The built-in commands (a format registered later may add commands: see host_commands()).
+HOST_COMMANDS = frozenset(CORE_HANDLERS) | registry.host_commands()
+PLAYER_COMMANDS = registry.player_commands()
 SYSTEM_COMMANDS = frozenset({"tick"})
 ROLES = ("host", "player", "system")
 
-HOST_HANDLERS = {
-    "start_round": flow.cmd_start_round, "show_question": flow.cmd_show_question,
-    "open_buzzers": buzz.cmd_open_buzzers, "close_buzzers": buzz.cmd_close_buzzers,
-    "judge": turns.cmd_judge, "reveal": flow.cmd_reveal, "next": flow.cmd_next,
-    "pause": flow.cmd_pause, "resume": flow.cmd_resume, "swap_question": flow.cmd_swap_question,
-    "adjust_score": ledger.cmd_adjust_score, "undo": ledger.cmd_undo,
-    "start_tiebreak": flow.cmd_start_tiebreak, "lock_lobby": flow.cmd_lock_lobby,
-    "unlock_lobby": flow.cmd_unlock_lobby, "foul": buzz.cmd_foul,
-    "close_answers": all_answer.cmd_close_answers, "finish": flow.cmd_finish,
-    "arrange_round": arrange.cmd_arrange_round,
-}
-EXPIRY = {
-    "auto_open": buzz.expire_auto_open,
-    "buzz_window": buzz.expire_buzz_window,
-    "answer": turns.expire_answer,
-    "all_answer": lambda state, at: all_answer.close(state),
-}
+
+def host_commands() -> frozenset[str]:
+    """Every host command: the core's and every registered format's."""
+    return frozenset(CORE_HANDLERS) | registry.host_commands()
 
 
 def _bad(message: str, zh: str = "指令格式错误") -> RuleError:
     return RuleError("bad_command", message, zh)
 
 
-def parse_command(command: object) -> dict:
+def parse_command(command: object) -> Command:
     """A shallow copy of the command with a clean actor; refuses malformed or forbidden ones."""
     if not isinstance(command, dict):
         raise _bad("a command must be an object")
     ctype = command.get("type")
-    if not isinstance(ctype, str) or ctype not in HOST_COMMANDS | PLAYER_COMMANDS | {"tick"}:
+    hosts, players = host_commands(), registry.player_commands()
+    if not isinstance(ctype, str) or ctype not in hosts | players | {"tick"}:
         raise _bad("unknown command type", "未知指令")
     actor = command.get("actor")
     if not isinstance(actor, dict) or actor.get("role") not in ROLES:
@@ -61,17 +66,19 @@ def parse_command(command: object) -> dict:
     if ctype == "tick":
         allowed = role in ("host", "system")
     elif role == "player":
-        allowed = ctype in PLAYER_COMMANDS and clean["team"] is not None
+        allowed = ctype in players and clean["team"] is not None
     else:
-        allowed = ctype in HOST_COMMANDS
+        allowed = ctype in hosts
     if not allowed:
         raise RuleError("forbidden", f"a {role} may not send {ctype}", "无权执行此操作")
-    cmd = dict(command)
-    cmd["actor"] = clean
+    cmd = cast(Command, dict(command))
+    cmd["actor"] = cast(Actor, clean)
     return cmd
 
 
-def _handle(state: dict, cmd: dict, now: int) -> list[dict]:
+def _handle(state: State, cmd: Command, now: int) -> list[dict]:
+    """Run the command by the handler of the format on stage, else the core's, else the
+    handler of the format that declares it (which refuses it with its own reason)."""
     ctype = cmd["type"]
     actor = cmd["actor"]
     player_team = actor["team"] if actor["role"] == "player" else None
@@ -79,35 +86,42 @@ def _handle(state: dict, cmd: dict, now: int) -> list[dict]:
         team(state, player_team)
     if ctype == "tick":
         return []
-    if ctype == "buzz":
-        return buzz.cmd_buzz(state, cmd, now, player_team)
-    if ctype == "answer":
-        if require_q(state, cmd)["kind"] == "all_answer":
-            return all_answer.cmd_answer(state, cmd, now, player_team, actor["player"])
-        return turns.cmd_turn_answer(state, cmd, now, player_team)
-    if ctype == "choose_wager":
-        return wager.cmd_choose_wager(state, cmd, now, player_team)
-    if ctype == "pass":
-        return wager.cmd_pass(state, cmd, now, player_team)
-    return HOST_HANDLERS[ctype](state, cmd, now)
+    fmt = registry.current(state)
+    if player_team is not None:
+        own = fmt.player_commands.get(ctype) if fmt is not None else None
+        if own is None:   # another format's command: its handler refuses it with its reason
+            own = registry.owner(ctype, "player").player_commands[ctype]
+        return own(state, cmd, now, player_team)
+    handler = fmt.host_commands.get(ctype) if fmt is not None else None
+    if handler is None:
+        handler = CORE_HANDLERS.get(ctype) or registry.owner(ctype, "host").host_commands[ctype]
+    return handler(state, cmd, now)
 
 
-def _due(state: dict, now: int) -> bool:
+def _expiry(state: State, kind: str):
+    """The format's handler of this deadline (the format of the question on stage)."""
+    fmt = registry.current(state)
+    if fmt is not None and kind in fmt.expiries:
+        return fmt.expiries[kind]
+    return next(f.expiries[kind] for f in registry.all_formats() if kind in f.expiries)
+
+
+def _due(state: State, now: int) -> bool:
     return not state["paused"] and state["deadline"] is not None and state["deadline"] <= now
 
 
-def expire(state: dict, now: int) -> list[dict]:
+def expire(state: State, now: int) -> list[dict]:
     """Apply every deadline that has passed, each at its own time (so replay is exact)."""
     events: list[dict] = []
     while _due(state, now):
         at, kind = state["deadline"], state["deadline_kind"]
         state["deadline"] = None
         state["deadline_kind"] = None
-        events += [dict(e, expired=True) for e in EXPIRY[kind](state, at)]
+        events += [dict(e, expired=True) for e in _expiry(state, kind)(state, at)]
     return events
 
 
-def apply(state: dict, command: dict, now_ms: int) -> list[dict]:
+def apply(state: State, command: dict, now_ms: int) -> list[dict]:
     """Apply due deadlines, then the command; returns events and bumps state['version'].
 
     A refused command raises RuleError and leaves the state exactly as it was (a due
@@ -124,8 +138,9 @@ def apply(state: dict, command: dict, now_ms: int) -> list[dict]:
         work = clone(state)
         expired = expire(work, now_ms)
         own = _handle(work, cmd, now_ms)
-        state.clear()
-        state.update(work)
+        raw = cast(dict, state)
+        raw.clear()
+        raw.update(work)
     else:
         expired, own = [], _handle(state, cmd, now_ms)
     events = expired + own
@@ -151,6 +166,6 @@ def _small(event: dict) -> dict:
     return keep
 
 
-def next_deadline(state: dict) -> int | None:
+def next_deadline(state: State) -> int | None:
     """The earliest epoch ms at which a tick would change something (None while paused)."""
     return None if state["paused"] else state["deadline"]

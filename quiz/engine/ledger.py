@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from .checks import need_id, need_int, need_str
 from .errors import RuleError
-from .state import SNAPSHOT_KEYS, actor_ref, add_score, push_undo, team
+from .state import actor_ref, add_score, push_undo, restore, team
+from .types import LogEntry, State
 
 MAX_ADJUST = 10000
 
 
-def cmd_adjust_score(state: dict, cmd: dict, now: int) -> list[dict]:
+def cmd_adjust_score(state: State, cmd: dict, now: int) -> list[dict]:
     """Host corrects a score by any non-zero delta within ±10000, with a reason."""
     team_id = need_id(cmd, "team")
     team(state, team_id)
@@ -22,14 +23,14 @@ def cmd_adjust_score(state: dict, cmd: dict, now: int) -> list[dict]:
     return [{"type": "score_adjusted", "team": team_id, "delta": delta}]
 
 
-def cmd_undo(state: dict, cmd: dict, now: int) -> list[dict]:
+def cmd_undo(state: State, cmd: dict, now: int) -> list[dict]:
     """Host undoes the last undoable action."""
     if not state["undo"]:
         raise RuleError("nothing_to_undo", "there is nothing to undo", "没有可撤销的操作")
     return undo_last(state, cmd["actor"], now)
 
 
-def undo_last(state: dict, actor: dict, now: int) -> list[dict]:
+def undo_last(state: State, actor: dict, now: int) -> list[dict]:
     """Put the snapshotted parts back, mark the action's log entries undone and log the undo.
 
     A deadline that has passed meanwhile is dropped (the host decides instead); the current
@@ -44,8 +45,7 @@ def undo_last(state: dict, actor: dict, now: int) -> list[dict]:
         remaining = snap["deadline"] - now
     else:
         remaining = None
-    for key in SNAPSHOT_KEYS:
-        state[key] = snap[key]
+    restore(state, snap)
     state["paused"] = was_paused
     if was_paused:
         state["deadline"] = None
@@ -77,7 +77,7 @@ def undo_last(state: dict, actor: dict, now: int) -> list[dict]:
     return [{"type": "undone", "label": rec["label"], "teams": sorted(teams)}]
 
 
-def add_score_log_only(state: dict, original: dict, actor: dict, now: int) -> None:
+def add_score_log_only(state: State, original: LogEntry, actor: dict, now: int) -> None:
     """The 'undo' log entry: the score itself was already restored from the snapshot."""
     state["log"].append({
         "id": state["next_log_id"], "team": original["team"], "delta": -original["delta"],

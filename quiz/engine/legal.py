@@ -1,11 +1,13 @@
 """Which host commands are legal now (for the console's buttons)."""
 from __future__ import annotations
 
+from . import registry
 from .flow import ACTIVE, TIEBREAK_FROM, after_finish
 from .state import current_round, unused_questions
+from .types import State
 
 
-def legal_commands(state: dict) -> list[str]:
+def legal_commands(state: State) -> list[str]:
     """Sorted command types the host may send in the current state (with suitable fields)."""
     phase = state["phase"]
     q = state["q"]
@@ -24,8 +26,8 @@ def legal_commands(state: dict) -> list[str]:
     unstarted = any(not p["started"] for p in state["progress"].values())
     if unstarted and phase not in ACTIVE and not after_finish(state):
         out.add("start_round")
-    showable = (rnd is not None and rnd["kind"] != "wager" and bool(unused_questions(state, rnd))
-                and not after_finish(state))
+    showable = (rnd is not None and registry.get(rnd["kind"]).capabilities["host_shows"]
+                and bool(unused_questions(state, rnd)) and not after_finish(state))
     if phase in ("lobby", "round_end", "round_intro", "closed", "reading", "open"):
         out.add("next")
     if showable and phase in ("round_intro", "closed", "reading", "open"):
@@ -34,28 +36,22 @@ def legal_commands(state: dict) -> list[str]:
         out.add("foul")
         if not q["revealed"] and phase != "answering":
             out.add("reveal")
-    by_phase = {
-        "reading": {"open_buzzers"},
-        "open": {"close_buzzers"},
-        "answering": {"judge"},
-        "collecting": {"close_answers"},
-        "choosing": {"choose_wager"} | ({"pass"} if rnd and rnd["settings"].get("allow_pass")
-                                        else set()),
-    }
-    out |= by_phase.get(phase, set())
-    if phase == "closed" and _can_rejudge(state):
-        out.add("judge")
+    fmt = registry.current(state)
+    if fmt is not None:
+        out |= fmt.legal(state)
     return sorted(out)
 
 
-def _can_rejudge(state: dict) -> bool:
-    last = state["q"]["last_judgement"]
+def can_rejudge(state: State) -> bool:
+    """Whether the last ruling on the closed question may still be replaced."""
+    q = state["q"]
+    last = q["last_judgement"] if q else None
     return bool(last and state["undo"] and state["undo"][-1]["id"] == last["undo_id"])
 
 
-def _swappable(state: dict) -> bool:
+def _swappable(state: State) -> bool:
     q = state["q"]
     if q is not None and state["phase"] == "reading" and not q["buzzes"] \
-            and q["kind"] != "tiebreak":
+            and registry.get(q["kind"]).in_rounds:
         return True
     return any(unused_questions(state, rnd) for rnd in state["rounds"])

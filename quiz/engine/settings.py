@@ -5,49 +5,33 @@ Times are seconds; points are signed ints (a penalty is a negative number).
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator, Mapping
 
+from . import registry
 from .checks import is_int
 from .errors import RuleError
 
-ROUND_KINDS = ("compulsory", "buzz", "wager", "all_answer")
 
-DEFAULTS: dict[str, dict] = {
-    "compulsory": {
-        "order": "seat",          # "seat" or "drawn" (seeded draw)
-        "answer_time": 30,
-        "right_points": 10,       # used when the question has no points of its own
-        "wrong_points": 0,
-        "timeout_points": None,   # None: same as wrong_points
-        "foul_points": -10,       # host-marked foul
-    },
-    "buzz": {
-        "answer_time": 30,
-        "buzz_window": 15,
-        "auto_open_s": None,      # open the buzzers by themselves after this many seconds
-        "right_points": 10,
-        "wrong_points": -10,
-        "timeout_points": None,
-        "foul_points": -10,       # buzz before the buzzers open (提前抢答)
-        "foul_lockout": True,
-        "reopen_after_wrong": True,
-    },
-    "wager": {
-        "values": [10, 20, 30],
-        "turns_per_team": 1,
-        "allow_pass": True,
-        "answer_time": 60,
-        "foul_points": -10,
-    },
-    "all_answer": {
-        "answer_time": 20,
-        "per": "team",            # "team" or "player"
-        "right_points": 10,
-        "wrong_points": 0,
-        "speed_bonus": 0,
-        "partial_credit": False,
-        "foul_points": -10,
-    },
-}
+class _RoundDefaults(Mapping):
+    """{kind: default settings} of every round format, read from the registry."""
+
+    def __getitem__(self, kind: str) -> dict:
+        return registry.get(kind).defaults
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(registry.round_kinds())
+
+    def __len__(self) -> int:
+        return len(registry.round_kinds())
+
+
+DEFAULTS: Mapping[str, dict] = _RoundDefaults()
+
+
+def round_defaults() -> dict[str, dict]:
+    """A JSON-safe copy of every round format's default settings."""
+    return {k: copy.deepcopy(v) for k, v in DEFAULTS.items()}
+
 
 CONTEST_DEFAULTS: dict = {
     "tiebreak_counts_in_score": False,
@@ -80,8 +64,8 @@ SPECS: dict[str, tuple] = {
 }
 
 
-def _check(key: str, value: object, where: str) -> object:
-    spec = SPECS[key]
+def _check(key: str, value: object, where: str, specs: dict) -> object:
+    spec = specs.get(key) or SPECS[key]
     kind = spec[0]
     ok = {
         "int": lambda: is_int(value) and spec[1] <= value <= spec[2],
@@ -98,8 +82,10 @@ def _check(key: str, value: object, where: str) -> object:
     return copy.deepcopy(value)
 
 
-def merge_settings(defaults: dict, overrides: object, where: str) -> dict:
-    """defaults updated with checked overrides; unknown keys are refused."""
+def merge_settings(defaults: dict, overrides: object, where: str,
+                   specs: dict | None = None) -> dict:
+    """defaults updated with checked overrides (``specs``: a format's own validators);
+    unknown keys are refused."""
     if overrides is None:
         overrides = {}
     if not isinstance(overrides, dict):
@@ -109,21 +95,34 @@ def merge_settings(defaults: dict, overrides: object, where: str) -> dict:
         if key not in defaults:
             raise RuleError("bad_setup", f"{where}unknown setting {key!r}",
                             f"{where}未知设置 {key!r}")
-        if key == "tiebreak":
-            merged[key] = merge_settings(DEFAULTS["buzz"], value, f"{where}tiebreak.")
+        if key in _outside_rounds():
+            merged[key] = _format_settings(key, value, f"{where}{key}.")
             continue
-        merged[key] = _check(key, value, where)
+        merged[key] = _check(key, value, where, specs or {})
     return merged
+
+
+def _outside_rounds() -> tuple[str, ...]:
+    """Formats played outside the rounds (加赛): the contest settings hold theirs by kind."""
+    return tuple(f.kind for f in registry.all_formats() if not f.in_rounds)
+
+
+def _format_settings(kind: str, overrides: object, where: str) -> dict:
+    fmt = registry.get(kind)
+    return merge_settings(fmt.defaults, overrides, where, fmt.specs)
 
 
 def round_settings(kind: str, overrides: object, where: str) -> dict:
     """The settings of a round of this kind."""
-    return merge_settings(DEFAULTS[kind], overrides, where)
+    return _format_settings(kind, overrides, where)
 
 
 def contest_settings(overrides: object) -> dict:
-    """The contest-wide settings; 'tiebreak' holds the full buzz settings of tie-breaks."""
+    """The contest-wide settings; 'tiebreak' (each format outside the rounds, by kind) holds
+    that format's full settings."""
     merged = merge_settings(CONTEST_DEFAULTS, overrides, "")
-    if not merged["tiebreak"] or set(merged["tiebreak"]) != set(DEFAULTS["buzz"]):
-        merged["tiebreak"] = merge_settings(DEFAULTS["buzz"], merged["tiebreak"], "tiebreak.")
+    for kind in _outside_rounds():
+        own = merged.get(kind) or {}
+        if not own or set(own) != set(registry.get(kind).defaults):
+            merged[kind] = _format_settings(kind, own, f"{kind}.")
     return merged

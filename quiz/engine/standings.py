@@ -1,8 +1,12 @@
 """Standings: who is ahead, with the documented tie-break rule."""
 from __future__ import annotations
 
+from typing import Any
 
-def standings(state: dict) -> list[dict]:
+from .types import State
+
+
+def standings(state: State) -> list[dict]:
     """Teams ranked by score.
 
     Rule: score descending; teams with equal scores share a rank (competition ranking
@@ -11,7 +15,8 @@ def standings(state: dict) -> list[dict]:
     Each row: team, name, color, seat, score, rank, right, wrong, fouls, passes,
     tiebreak_wins.
     """
-    rows = [{"team": t["id"], "name": t["name"], "color": t["color"], "seat": t["seat"],
+    rows: list[dict[str, Any]] = [
+            {"team": t["id"], "name": t["name"], "color": t["color"], "seat": t["seat"],
              "score": t["score"], "rank": 0, "right": t["right"], "wrong": t["wrong"],
              "fouls": t["fouls"], "passes": t["passes"], "tiebreak_wins": t["tiebreak_wins"]}
             for t in state["teams"]]

@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import TypeVar, cast
 
+from . import registry
 from .checks import COLOR_RE, MAX_ID, is_int, need_id, need_int, need_str, validate_question
 from .errors import RuleError
-from .settings import ROUND_KINDS, contest_settings, round_settings
+from .settings import contest_settings, round_settings
+from .types import LiveQuestion, LogEntry, Progress, Question, Round, State, Team, UndoRecord
+
+T = TypeVar("T")
 
 PHASES = ("lobby", "round_intro", "choosing", "reading", "open", "answering", "collecting",
           "closed", "round_end", "finished")
@@ -22,7 +27,7 @@ SNAPSHOT_KEYS = ("phase", "round_index", "q", "deadline", "deadline_kind", "paus
 SYSTEM_ACTOR = {"role": "system", "team": None, "player": None, "name": "system"}
 
 
-def new_state(setup: dict) -> dict:
+def new_state(setup: dict) -> State:
     """A fresh contest state in the lobby; RuleError('bad_setup') names the first bad field."""
     if not isinstance(setup, dict):
         raise RuleError("bad_setup", "setup must be an object", "比赛设置格式错误")
@@ -36,7 +41,7 @@ def new_state(setup: dict) -> dict:
     settings = contest_settings(setup.get("settings"))
     settings["base_score"] = base
     teams = _teams(setup.get("teams"), base)
-    questions: dict[str, dict] = {}
+    questions: dict[str, Question] = {}
     rounds = _rounds(setup.get("rounds", []), questions)
     return {
         "version": 0, "name": name, "seed": seed, "settings": settings,
@@ -49,14 +54,15 @@ def new_state(setup: dict) -> dict:
     }
 
 
-def _fresh_progress() -> dict:
+def _fresh_progress() -> Progress:
     return {"started": False, "used": [], "shown": 0, "order": [], "turns": {}, "chooser": None}
 
 
-def _teams(raw: object, base: int) -> list[dict]:
+def _teams(raw: object, base: int) -> list[Team]:
     if not isinstance(raw, list) or not 1 <= len(raw) <= 200:
         raise RuleError("bad_setup", "teams must be a list of 1 to 200 teams", "队伍数量须为 1-200")
-    teams, ids, seats = [], set(), set()
+    teams: list[Team] = []
+    ids, seats = set(), set()
     for i, t in enumerate(raw):
         where = f"teams[{i}]."
         if not isinstance(t, dict):
@@ -81,21 +87,24 @@ def _teams(raw: object, base: int) -> list[dict]:
     return teams
 
 
-def _rounds(raw: object, questions: dict) -> list[dict]:
+def _rounds(raw: object, questions: dict[str, Question]) -> list[Round]:
     if not isinstance(raw, list) or len(raw) > 50:
         raise RuleError("bad_setup", "rounds must be a list of at most 50", "环节最多 50 个")
-    rounds, ids = [], set()
+    rounds: list[Round] = []
+    ids = set()
     for i, r in enumerate(raw):
         where = f"rounds[{i}]."
         if not isinstance(r, dict):
             raise RuleError("bad_setup", f"{where[:-1]} must be an object", f"{where}格式错误")
         rid = need_id(r, "id", "bad_setup", where)
         kind = r.get("kind")
-        if kind not in ROUND_KINDS or rid in ids:
-            raise RuleError("bad_setup", f"{where}kind must be one of {ROUND_KINDS} and id unique",
+        kinds = registry.round_kinds()
+        if kind not in kinds or rid in ids:
+            raise RuleError("bad_setup", f"{where}kind must be one of {kinds} and id unique",
                             f"{where}环节类型错误或编号重复")
         ids.add(rid)
         settings = round_settings(kind, r.get("settings"), where)
+        fmt = registry.get(kind)
         qraw = r.get("questions", [])
         if not isinstance(qraw, list) or len(qraw) > 1000:
             raise RuleError("bad_setup", f"{where}questions must be a list", f"{where}题目格式错误")
@@ -105,10 +114,7 @@ def _rounds(raw: object, questions: dict) -> list[dict]:
             if str(q["id"]) in questions:
                 raise RuleError("bad_setup", f"{where}questions[{j}].id {q['id']} is used twice",
                                 f"{where}题目编号 {q['id']} 重复")
-            if kind == "wager" and q["level"] not in settings["values"]:
-                raise RuleError("bad_setup",
-                                f"{where}questions[{j}].level must be one of {settings['values']}",
-                                f"{where}风险题的分值须为 {settings['values']} 之一")
+            fmt.check_question(q, settings, "bad_setup", f"{where}questions[{j}].")
             questions[str(q["id"])] = q
             qids.append(q["id"])
         rounds.append({"id": rid, "kind": kind,
@@ -118,14 +124,14 @@ def _rounds(raw: object, questions: dict) -> list[dict]:
     return rounds
 
 
-def clone(value: object) -> object:
+def clone(value: T) -> T:
     """A deep copy of JSON-safe data (faster than copy.deepcopy)."""
     return json.loads(json.dumps(value))
 
 
 # ---- reading helpers -------------------------------------------------------------------------
 
-def team(state: dict, team_id: int) -> dict:
+def team(state: State, team_id: int) -> Team:
     """The team with this id, or RuleError('unknown_team')."""
     for t in state["teams"]:
         if t["id"] == team_id:
@@ -133,44 +139,45 @@ def team(state: dict, team_id: int) -> dict:
     raise RuleError("unknown_team", f"no team {team_id}", f"没有编号为 {team_id} 的队伍")
 
 
-def team_ids(state: dict) -> list[int]:
+def team_ids(state: State) -> list[int]:
     """Team ids in seat order."""
     return [t["id"] for t in sorted(state["teams"], key=lambda t: t["seat"])]
 
 
-def current_round(state: dict) -> dict | None:
+def current_round(state: State) -> Round | None:
     """The round being played (or last played), None in the lobby."""
     idx = state["round_index"]
     return None if idx is None else state["rounds"][idx]
 
 
-def progress(state: dict) -> dict | None:
+def progress(state: State) -> Progress | None:
     """The progress record of the current round."""
     rnd = current_round(state)
     return None if rnd is None else state["progress"][str(rnd["id"])]
 
 
-def question(state: dict, qid: int) -> dict:
+def question(state: State, qid: int) -> Question:
     """The QUESTION with this id."""
     return state["questions"][str(qid)]
 
 
-def q_settings(state: dict) -> dict:
-    """The settings that rule the current question (tie-break settings during a tie-break)."""
+def q_settings(state: State) -> dict:
+    """The settings that rule the current question (its format says which: a tie-break's are
+    the contest's tie-break settings)."""
     q = state["q"]
-    if q is not None and q["kind"] == "tiebreak":
-        return state["settings"]["tiebreak"]
+    if q is not None:
+        return registry.get(q["kind"]).settings(state)
     rnd = current_round(state)
     return {} if rnd is None else rnd["settings"]
 
 
-def unused_questions(state: dict, rnd: dict) -> list[int]:
+def unused_questions(state: State, rnd: Round) -> list[int]:
     """Ids of the round's questions not yet shown, in bank order."""
     used = set(state["progress"][str(rnd["id"])]["used"])
     return [qid for qid in rnd["question_ids"] if qid not in used]
 
 
-def drawn_order(state: dict, rnd: dict) -> list[int]:
+def drawn_order(state: State, rnd: Round) -> list[int]:
     """Team order of a compulsory round: seat order, or a draw fixed by the contest seed."""
     ids = team_ids(state)
     if rnd["settings"].get("order") != "drawn":
@@ -181,6 +188,19 @@ def drawn_order(state: dict, rnd: dict) -> list[int]:
     return sorted(ids, key=key)
 
 
+def snapshot(state: State) -> dict:
+    """A copy of the parts of the state an undo puts back (SNAPSHOT_KEYS)."""
+    raw = cast(dict, state)
+    return clone({k: raw[k] for k in SNAPSHOT_KEYS})
+
+
+def restore(state: State, snap: dict) -> None:
+    """Put the SNAPSHOT_KEYS parts of ``snap`` back into the state."""
+    raw = cast(dict, state)
+    for key in SNAPSHOT_KEYS:
+        raw[key] = snap[key]
+
+
 def actor_ref(actor: dict) -> dict:
     """Who did it, for the log."""
     return {"name": actor.get("name", ""), "role": actor["role"]}
@@ -188,7 +208,7 @@ def actor_ref(actor: dict) -> dict:
 
 # ---- writing helpers (called only after validation) -------------------------------------------
 
-def set_deadline(state: dict, at: int, kind: str, now: int) -> None:
+def set_deadline(state: State, at: int, kind: str, now: int) -> None:
     """Arm the single active deadline; while paused it is kept as remaining ms instead."""
     state["deadline_kind"] = kind
     if state["paused"]:
@@ -198,7 +218,7 @@ def set_deadline(state: dict, at: int, kind: str, now: int) -> None:
         state["deadline"] = at
 
 
-def clear_deadline(state: dict) -> None:
+def clear_deadline(state: State) -> None:
     """Disarm the active deadline."""
     state["deadline"] = None
     state["deadline_kind"] = None
@@ -206,10 +226,10 @@ def clear_deadline(state: dict) -> None:
         state["paused_remaining_ms"] = None
 
 
-def push_undo(state: dict, label: str, actor: dict, now: int) -> dict:
+def push_undo(state: State, label: str, actor: dict, now: int) -> UndoRecord:
     """Record the state before an undoable action; score entries then join this record."""
-    rec = {"id": state["next_undo_id"], "label": label, "at": now, "actor": actor_ref(actor),
-           "entries": [], "snapshot": clone({k: state[k] for k in SNAPSHOT_KEYS})}
+    rec: UndoRecord = {"id": state["next_undo_id"], "label": label, "at": now,
+                       "actor": actor_ref(actor), "entries": [], "snapshot": snapshot(state)}
     state["next_undo_id"] += 1
     state["undo"].append(rec)
     depth = state["settings"]["undo_depth"]
@@ -218,13 +238,13 @@ def push_undo(state: dict, label: str, actor: dict, now: int) -> dict:
     return rec
 
 
-def add_score(state: dict, team_id: int, delta: int, kind: str, reason: str, actor: dict,
-              now: int, rec: dict | None, qid: int | None = None) -> dict:
+def add_score(state: State, team_id: int, delta: int, kind: str, reason: str, actor: dict,
+              now: int, rec: UndoRecord | None, qid: int | None = None) -> LogEntry:
     """Change a score and write its log entry (joined to the undo record, if any)."""
     t = team(state, team_id)
     t["score"] += delta
     rnd = current_round(state)
-    entry = {"id": state["next_log_id"], "team": team_id, "delta": delta, "kind": kind,
+    entry: LogEntry = {"id": state["next_log_id"], "team": team_id, "delta": delta, "kind": kind,
              "reason": reason, "actor": actor_ref(actor), "at": now,
              "round": None if rnd is None else rnd["id"], "question": qid, "undone": False}
     state["next_log_id"] += 1
@@ -234,7 +254,7 @@ def add_score(state: dict, team_id: int, delta: int, kind: str, reason: str, act
     return entry
 
 
-def new_q(qid: int, kind: str, index: int, count: int, now: int) -> dict:
+def new_q(qid: int, kind: str, index: int, count: int, now: int) -> LiveQuestion:
     """The live record of a question being played."""
     return {"id": qid, "kind": kind, "index": index, "count": count, "shown_at": now,
             "turn": None, "attempt": 0, "opened_at": None, "first_buzz_at": None,
@@ -243,7 +263,7 @@ def new_q(qid: int, kind: str, index: int, count: int, now: int) -> dict:
             "last_judgement": None, "distribution": None}
 
 
-def require_q(state: dict, cmd: dict) -> dict:
+def require_q(state: State, cmd: dict) -> LiveQuestion:
     """The live question named by cmd['question']; RuleError('stale_question') otherwise."""
     qid = need_id(cmd, "question")
     q = state["q"]
@@ -258,7 +278,7 @@ def require_q(state: dict, cmd: dict) -> dict:
     return q
 
 
-def ensure_not_paused(state: dict) -> None:
+def ensure_not_paused(state: State) -> None:
     """Players cannot act while the clock is frozen."""
     if state["paused"]:
         raise RuleError("paused", "the contest is paused", "比赛已暂停")

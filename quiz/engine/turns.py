@@ -2,12 +2,12 @@
 judging, phone answers, timeouts and re-judging."""
 from __future__ import annotations
 
-from .buzz import BUZZ_KINDS, eligible_teams, open_now
+from . import registry
+from .buzz import eligible_teams, has_buzzers, open_now
 from .checks import AUTO_GRADED, grade, need_bool, need_id, parse_answer
 from .errors import RuleError
 from .ledger import undo_last
 from .state import (
-    SNAPSHOT_KEYS,
     SYSTEM_ACTOR,
     add_score,
     clear_deadline,
@@ -17,39 +17,37 @@ from .state import (
     q_settings,
     question,
     require_q,
+    set_deadline,
+    snapshot,
     team,
 )
+from .types import LiveQuestion, State
 
 
-def _uncounted_tiebreak(state: dict) -> bool:
-    return state["q"]["kind"] == "tiebreak" and not state["settings"]["tiebreak_counts_in_score"]
+def _fmt(state: State):
+    return registry.get(state["q"]["kind"])
 
 
-def right_points(state: dict) -> int:
-    """What a right answer to the current question earns."""
-    q = state["q"]
-    if q["kind"] == "wager":
-        return q["value"]
-    if _uncounted_tiebreak(state):
-        return 0
-    points = question(state, q["id"])["points"]
-    return q_settings(state)["right_points"] if points is None else points
+def right_points(state: State) -> int:
+    """What a right answer to the current question earns (0 when its format is unscored)."""
+    return _fmt(state).points(state) if _fmt(state).scored(state) else 0
 
 
-def wrong_points(state: dict, timeout: bool) -> int:
+def wrong_points(state: State, timeout: bool) -> int:
     """What a wrong answer (or a timeout) to the current question costs (≤ 0)."""
-    q = state["q"]
-    if q["kind"] == "wager":
-        return -q["value"]
-    if _uncounted_tiebreak(state):
-        return 0
-    settings = q_settings(state)
-    if timeout and settings.get("timeout_points") is not None:
-        return settings["timeout_points"]
-    return settings["wrong_points"]
+    return _fmt(state).wrong_points(state, timeout) if _fmt(state).scored(state) else 0
 
 
-def judge_turn(state: dict, team_id: int, correct: bool, actor: dict, now: int,
+def start_turn(state: State, q: LiveQuestion, now: int) -> list[dict]:
+    """The team with the turn answers, with time_limit (or answer_time) on the clock."""
+    seconds = question(state, q["id"])["time_limit"] or q_settings(state)["answer_time"]
+    q["duration_ms"] = seconds * 1000
+    state["phase"] = "answering"
+    set_deadline(state, now + seconds * 1000, "answer", now)
+    return []
+
+
+def judge_turn(state: State, team_id: int, correct: bool, actor: dict, now: int,
                timeout: bool = False) -> list[dict]:
     """Score the team that has the turn and move the question on (validated by the caller)."""
     q = state["q"]
@@ -57,13 +55,12 @@ def judge_turn(state: dict, team_id: int, correct: bool, actor: dict, now: int,
     q["last_judgement"] = {"team": team_id, "correct": correct, "timeout": timeout,
                            "undo_id": rec["id"], "by": actor["role"]}
     t = team(state, team_id)
+    fmt = _fmt(state)
     delta = right_points(state) if correct else wrong_points(state, timeout)
-    kind = "timeout" if timeout else ("wager" if q["kind"] == "wager" else "judge")
-    reason = {True: "答对", False: "超时" if timeout else "答错"}[correct]
-    if q["kind"] == "wager":
-        reason = f"风险 {q['value']} 分 {reason}"
+    kind = "timeout" if timeout else fmt.record["score_kind"]
+    reason = fmt.reason(q, {True: "答对", False: "超时" if timeout else "答错"}[correct])
     add_score(state, team_id, delta, kind, reason, actor, now, rec, q["id"])
-    if not _uncounted_tiebreak(state):
+    if fmt.scored(state):
         t["right" if correct else "wrong"] += 1
     events = [{"type": "judged", "team": team_id, "correct": correct, "delta": delta,
                "timeout": timeout}]
@@ -72,18 +69,14 @@ def judge_turn(state: dict, team_id: int, correct: bool, actor: dict, now: int,
         q["turn"] = None
         state["phase"] = "closed"
         clear_deadline(state)
-        if q["kind"] == "tiebreak":
-            state["tiebreak"]["winner"] = team_id
-            t["tiebreak_wins"] += 1
-            events.append({"type": "tiebreak_won", "team": team_id})
-        return events
+        return events + fmt.on_right(state, team_id)
     return events + _after_wrong(state, team_id, now)
 
 
-def _after_wrong(state: dict, team_id: int, now: int) -> list[dict]:
+def _after_wrong(state: State, team_id: int, now: int) -> list[dict]:
     q = state["q"]
     q["turn"] = None
-    if q["kind"] in BUZZ_KINDS:
+    if has_buzzers(q):
         if team_id not in q["locked_out"]:
             q["locked_out"].append(team_id)
         if q_settings(state)["reopen_after_wrong"] and eligible_teams(state):
@@ -94,16 +87,17 @@ def _after_wrong(state: dict, team_id: int, now: int) -> list[dict]:
     return [{"type": "question_closed", "outcome": "wrong"}]
 
 
-def cmd_judge(state: dict, cmd: dict, now: int) -> list[dict]:
+def cmd_judge(state: State, cmd: dict, now: int) -> list[dict]:
     """Host rules an answer right or wrong; on a closed question it re-judges the last ruling
     if nothing undoable happened since."""
     q = require_q(state, cmd)
     team_id = need_id(cmd, "team")
     team(state, team_id)
     correct = need_bool(cmd, "correct")
-    if q["kind"] == "all_answer":
-        raise RuleError("wrong_phase", "all-answer questions are scored at reveal",
-                        "全员答题在公布答案时计分")
+    fmt = _fmt(state)
+    if "judge" not in fmt.host_commands:
+        raise RuleError("wrong_phase", f"{fmt.labels['en']} questions are scored at reveal",
+                        f"{fmt.labels['zh']}在公布答案时计分")
     if state["phase"] == "answering":
         if team_id != q["turn"]:
             raise RuleError("not_your_turn", "that team does not have the turn",
@@ -116,11 +110,11 @@ def cmd_judge(state: dict, cmd: dict, now: int) -> list[dict]:
     raise RuleError("wrong_phase", "nobody is answering this question now", "当前没有队伍在答题")
 
 
-def _rejudge(state: dict, team_id: int, correct: bool, actor: dict, now: int) -> list[dict]:
+def _rejudge(state: State, team_id: int, correct: bool, actor: dict, now: int) -> list[dict]:
     """Replace the last ruling: undo it, then rule again. Undoing the re-judgement returns to
     exactly before it (the question closed with the first ruling, that ruling's entries live
     again and undoable again), as docs/rules.md says of every undo."""
-    before = clone({k: state[k] for k in SNAPSHOT_KEYS})
+    before = snapshot(state)
     first = clone(state["undo"][-1])  # undo_last hands its snapshot's objects to the state
     start = len(state["log"])
     events = undo_last(state, actor, now)
@@ -132,7 +126,7 @@ def _rejudge(state: dict, team_id: int, correct: bool, actor: dict, now: int) ->
     return events
 
 
-def cmd_turn_answer(state: dict, cmd: dict, now: int, team_id: int) -> list[dict]:
+def cmd_turn_answer(state: State, cmd: dict, now: int, team_id: int) -> list[dict]:
     """The team with the turn answers on its phone: choice/true-false are judged at once,
     a typed answer waits for the host (the clock stops)."""
     q = require_q(state, cmd)
@@ -156,6 +150,6 @@ def cmd_turn_answer(state: dict, cmd: dict, now: int, team_id: int) -> list[dict
     return [{"type": "answer_submitted", "team": team_id}]
 
 
-def expire_answer(state: dict, at: int) -> list[dict]:
+def expire_answer(state: State, at: int) -> list[dict]:
     """The answer time ran out: a timeout counts as wrong."""
     return judge_turn(state, state["q"]["turn"], False, SYSTEM_ACTOR, at, timeout=True)

@@ -4,21 +4,24 @@ No view but the host's carries the answer or the explanation before the reveal.
 """
 from __future__ import annotations
 
-from .all_answer import answered_count
+from typing import cast
+
+from . import registry
 from .errors import RuleError
 from .legal import legal_commands
 from .standings import standings
 from .state import clone, current_round, q_settings, question, unused_questions
-from .wager import level_left
+from .types import LiveQuestion, State
 
 ROLES = ("host", "screen", "player")
 HOST_HISTORY = 40  # score-log and buzz-log entries in the host's snapshot
 PUBLIC_SETTINGS = ("answer_time", "buzz_window", "values", "per", "allow_pass", "speed_bonus",
                    "turns_per_team", "partial_credit")
 PLAYER_SETTINGS = ("per", "allow_pass")
+PHONE_CAPABILITIES = ("buzzers", "wager", "tap_answer")
 
 
-def view(state: dict, role: str, copy: bool = True) -> dict:
+def view(state: State, role: str, copy: bool = True) -> dict:
     """A new dict for this role (never sharing mutable parts with the state).
 
     ``copy=False`` skips the deep copy at the end (for a caller that serializes the view at
@@ -40,12 +43,13 @@ def view(state: dict, role: str, copy: bool = True) -> dict:
         "buzzes": _buzzes(q, role), "locked_out": list(q["locked_out"]) if q else [],
         "revealed": revealed, "outcome": q["outcome"] if q else None,
         "distribution": q["distribution"] if revealed else None,
-        "answered_count": answered_count(state) if q and q["kind"] == "all_answer" else None,
+        "answered_count": None,
         "lobby_locked": state["lobby_locked"], "tiebreak": _tiebreak(state),
         "last_event": state["last_event"],
         "final": ([_final_row(r, host) for r in ranked] if state["phase"] == "finished"
                   else None),
-        "wager": _wager(state),
+        "wager": None,
+        "capabilities": _capabilities(state, role),
     }
     if q is not None and (revealed or host):
         qdata = question(state, q["id"])
@@ -54,9 +58,30 @@ def view(state: dict, role: str, copy: bool = True) -> dict:
             v["explanation"] = qdata["explanation"]
     if host:
         v.update(_host_extras(state))
-    elif role == "player":
+    for fmt in _formats(state):
+        v.update(fmt.view(state, role))
+    if role == "player":
         v = _sparse(v)
     return clone(v) if copy else v
+
+
+def _formats(state: State) -> list:
+    """The formats with a part in the snapshot: the round's, then the question's."""
+    out = []
+    for fmt in (registry.of_round(state), registry.current(state)):
+        if fmt is not None and fmt not in out:
+            out.append(fmt)
+    return out
+
+
+def _capabilities(state: State, role: str) -> dict[str, bool]:
+    """What the pages offer now, from the format of the question (or round) on stage; the
+    phone's copy (kept small) names only the true ones among PHONE_CAPABILITIES."""
+    fmt = registry.current(state)
+    caps = {k: bool(fmt and fmt.capabilities[k]) for k in registry.CAPABILITIES}
+    if role == "player":
+        return {k: True for k in PHONE_CAPABILITIES if caps[k]}
+    return caps
 
 
 def _sparse(v: dict) -> dict:
@@ -89,11 +114,12 @@ def _final_row(row: dict, host: bool) -> dict:
     return {k: row[k] for k in ("team", "name", "score", "rank", "tiebreak_wins")}
 
 
-def _round(state: dict, role: str) -> dict | None:
+def _round(state: State, role: str) -> dict | None:
     q = state["q"]
     rnd = current_round(state)
-    if q is not None and q["kind"] == "tiebreak":
-        head = {"id": None, "kind": "tiebreak", "title": "加赛", "index": None}
+    fmt = registry.current(state)
+    if fmt is not None and not fmt.in_rounds:
+        head = {"id": None, "kind": fmt.kind, "title": fmt.labels["zh"], "index": None}
     elif rnd is not None:
         head = {"id": rnd["id"], "kind": rnd["kind"], "title": rnd["title"],
                 "index": state["round_index"] + 1}
@@ -107,15 +133,11 @@ def _round(state: dict, role: str) -> dict | None:
     return head
 
 
-def _points(state: dict) -> int:
-    q = state["q"]
-    if q["kind"] == "wager":
-        return q["value"]
-    points = question(state, q["id"])["points"]
-    return q_settings(state)["right_points"] if points is None else points
+def _points(state: State) -> int:
+    return registry.get(state["q"]["kind"]).points(state)
 
 
-def _question(state: dict, host: bool) -> dict | None:
+def _question(state: State, host: bool) -> dict | None:
     q = state["q"]
     if q is None:
         return None
@@ -129,49 +151,30 @@ def _question(state: dict, host: bool) -> dict | None:
     return out
 
 
-def _buzzes(q: dict | None, role: str) -> list[dict]:
+def _buzzes(q: LiveQuestion | None, role: str) -> list[dict]:
     if q is None:
         return []
     keys = ("team", "rank", "ms_behind_first", "foul") if role == "player" else \
         ("team", "rank", "ms_after_open", "ms_behind_first", "foul", "attempt")
-    return [{k: b[k] for k in keys} for b in q["buzzes"]
+    return [{k: cast(dict, b)[k] for k in keys} for b in q["buzzes"]
             if b["foul"] or b["attempt"] == q["attempt"]]
 
 
-def _tiebreak(state: dict) -> dict | None:
+def _tiebreak(state: State) -> dict | None:
     tb = state["tiebreak"]
     if tb is None:
         return None
     return {"teams": list(tb["teams"]), "winner": tb["winner"], "number": tb["number"]}
 
 
-def _wager(state: dict) -> dict | None:
-    rnd = current_round(state)
-    if rnd is None or rnd["kind"] != "wager" or state["phase"] == "finished":
-        return None
-    left = level_left(state, rnd)
-    total: dict[str, int] = {str(v): 0 for v in rnd["settings"]["values"]}
-    for qid in rnd["question_ids"]:
-        total[str(question(state, qid)["level"])] += 1
-    prog = state["progress"][str(rnd["id"])]
-    return {"values": list(rnd["settings"]["values"]),
-            "used": {k: total[k] - len(left[k]) for k in total},
-            "left": {k: len(v) for k, v in left.items()},
-            "chooser": prog["chooser"] if state["phase"] == "choosing" else None,
-            "value": state["q"]["value"] if state["q"] and state["q"]["kind"] == "wager"
-            else None}
-
-
-def _host_extras(state: dict) -> dict:
+def _host_extras(state: State) -> dict:
     q = state["q"]
     rnd = current_round(state)
     nxt = None
-    if rnd is not None and rnd["kind"] != "wager":
+    if rnd is not None and registry.get(rnd["kind"]).capabilities["host_shows"]:
         left = unused_questions(state, rnd)
         nxt = question(state, left[0]) if left else None
-    submissions = {}
-    if q is not None:
-        submissions = q["answers"] if q["kind"] == "all_answer" else q["submissions"]
+    submissions = {} if q is None else q["submissions"]   # a format's view may say otherwise
     top = state["undo"][-1] if state["undo"] else None
     return {
         "answer_private": True,

@@ -9,6 +9,7 @@ from flask import current_app
 
 from quiz import engine
 from quiz.base.extensions import db
+from quiz.engine import formats
 from quiz.live import joinpolicy
 from quiz.live.runtime import Refused
 from quiz.record.models import Contest, Player, Team
@@ -161,7 +162,7 @@ def current_answer(state: dict, player_id: int, team_id: int):
     q = state.get("q")
     if not q:
         return None
-    if q.get("kind") == "all_answer":
+    if formats.get(q["kind"]).capabilities["tap_answer"]:   # answers of every team
         rec = q.get("answers", {}).get(str(team_id))
         if rec and "answer" not in rec:  # per-player answers: {player_id: record}
             rec = rec.get(str(player_id))

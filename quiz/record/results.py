@@ -19,6 +19,7 @@ import copy
 from datetime import datetime, timezone
 
 from quiz import engine
+from quiz.engine import formats
 from quiz.engine.checks import grade
 
 TIEBREAK_RULE = {
@@ -29,13 +30,32 @@ TIEBREAK_RULE = {
            "仍然相同的队伍名次并列（如 1、1、3），并按座位号顺序列出。"),
 }
 
-SCORED_KINDS = ("judge", "timeout", "wager", "all_answer", "foul")
-ANSWER_KINDS = ("judge", "timeout", "wager", "all_answer")
 
+def ruled_kinds() -> set[str]:
+    """Score-log kinds of a ruling on the team with the turn (judge, timeout, wager...)."""
+    return {"judge", "timeout"} | {f.record["score_kind"] for f in formats.all()
+                                   if "judge" in f.host_commands}
+
+
+def graded_kinds() -> set[str]:
+    """Score-log kinds of the formats scored at the reveal, not judged (all-answer)."""
+    return {f.record["score_kind"] for f in formats.all() if "judge" not in f.host_commands}
+
+
+def answer_kinds() -> set[str]:
+    """Score-log kinds that score an answer."""
+    return ruled_kinds() | graded_kinds()
+
+
+def outside_kind() -> str:
+    """The kind of the questions played outside the rounds (加赛 tie-breaks)."""
+    return next(f.kind for f in formats.all() if not f.in_rounds)
+
+
+# Words for the record; the round formats' own labels come from the registry (label()).
 LABELS = {
     "zh": {
-        "compulsory": "必答", "buzz": "抢答", "wager": "风险", "all_answer": "全员答题",
-        "tiebreak": "加赛", "none": "环节外",
+        "none": "环节外",
         "judge": "判定", "timeout": "超时", "foul": "犯规", "adjust": "调分", "undo": "撤销",
         "right": "答对", "wrong": "答错", "partial": "部分正确", "unjudged": "未判定",
         "unanswered": "无人作答",
@@ -44,8 +64,7 @@ LABELS = {
         "base": "基础分", "total": "总分",
     },
     "en": {
-        "compulsory": "Compulsory", "buzz": "Buzz-in", "wager": "Wager",
-        "all_answer": "All answer", "tiebreak": "Tie-break", "none": "Outside rounds",
+        "none": "Outside rounds",
         "judge": "Ruling", "timeout": "Timeout", "foul": "Foul", "adjust": "Adjustment",
         "undo": "Undo",
         "right": "Right", "wrong": "Wrong", "partial": "Partly right", "unjudged": "Not ruled",
@@ -66,7 +85,11 @@ def label(key: str | None, lang: str) -> str:
     """The zh/en word for a round kind, score-change kind, result or role."""
     if key is None:
         return ""
-    return LABELS[norm_lang(lang)].get(key, key)
+    lang = norm_lang(lang)
+    if key in LABELS[lang]:
+        return LABELS[lang][key]
+    kinds = {f.kind: f for f in formats.all()} | {f.record["score_kind"]: f for f in formats.all()}
+    return kinds[key].labels[lang] if key in kinds else key
 
 
 def fmt_answer(answer: object, lang: str) -> str:
@@ -115,6 +138,7 @@ def replay(initial: dict, commands: list[dict]) -> dict:
     order: list[int] = []
     judged: dict[int, bool] = {}
     buzz_actor: dict[int, dict] = {}
+    ruled = ruled_kinds()
     for item in commands:
         command = item["command"]
         n_log, n_buzz = len(state["log"]), len(state["buzz_log"])
@@ -122,7 +146,7 @@ def replay(initial: dict, commands: list[dict]) -> dict:
             events = engine.apply(state, command, item["at_ms"])
         except engine.RuleError:
             continue                      # as store.load: a refused replay changes nothing
-        entries = [e for e in state["log"][n_log:] if e["kind"] in ("judge", "timeout", "wager")]
+        entries = [e for e in state["log"][n_log:] if e["kind"] in ruled]
         rulings = [e for e in events if e.get("type") == "judged"]
         for entry, event in zip(entries, rulings, strict=False):
             judged[entry["id"]] = bool(event.get("correct"))
@@ -224,7 +248,8 @@ def _question_meta(state: dict, round_of: dict, tiebreak_qids: list[int], qrecs:
         if rnd is None:
             tb_number += 1
             index = tb_number
-            rmeta = {"round": None, "round_title": "", "round_kind": "tiebreak"}
+            rmeta = {"round": None, "round_title": "",
+                     "round_kind": rec["kind"] if rec else outside_kind()}
         else:
             used = state["progress"][str(rnd["id"])]["used"]
             index = used.index(qid) + 1 if qid in used else rnd["question_ids"].index(qid) + 1
@@ -239,11 +264,12 @@ def _question_meta(state: dict, round_of: dict, tiebreak_qids: list[int], qrecs:
 def _round_scores(state: dict, standings: list[dict], tiebreak_qids: set) -> tuple[list, list]:
     """Points per team per round (tie-break questions and out-of-round changes apart)."""
     per: dict[int, dict[str, int]] = {t["id"]: {} for t in state["teams"]}
+    outside = outside_kind()
     for e in state["log"]:
         if e["undone"] or e["kind"] == "undo":
             continue
         if e["question"] is not None and e["question"] in tiebreak_qids:
-            key = "tiebreak"
+            key = outside
         elif e["round"] is None:
             key = "none"
         else:
@@ -253,7 +279,7 @@ def _round_scores(state: dict, standings: list[dict], tiebreak_qids: set) -> tup
     used = {k for b in per.values() for k in b}
     columns = [{"key": str(r["id"]), "round": r["id"], "title": r["title"], "kind": r["kind"]}
                for r in state["rounds"]]
-    for extra in ("tiebreak", "none"):
+    for extra in (outside, "none"):
         if extra in used:
             columns.append({"key": extra, "round": None, "title": "", "kind": extra})
     base = state["settings"].get("base_score", 0)
@@ -283,9 +309,11 @@ def _round_title(state: dict, rid: int | None) -> str:
 
 def _score_changes(state: dict, teams: dict, qmeta: dict) -> list[dict]:
     out = []
+    outside = {f.kind for f in formats.all() if not f.in_rounds}
     for e in state["log"]:
-        tiebreak = e["question"] is not None and qmeta.get(e["question"], {}).get(
-            "round_kind") == "tiebreak"
+        kind = qmeta.get(e["question"], {}).get("round_kind") if e["question"] is not None \
+            else None
+        tiebreak = kind in outside
         out.append({
             "id": e["id"], "at": e["at"], "time": iso_time(e["at"]),
             "team": e["team"], "team_name": teams.get(e["team"], {}).get("name", ""),
@@ -293,7 +321,7 @@ def _score_changes(state: dict, teams: dict, qmeta: dict) -> list[dict]:
             "actor": (e.get("actor") or {}).get("name", ""),
             "actor_role": (e.get("actor") or {}).get("role", ""),
             "round": e["round"], "round_title": "" if tiebreak else _round_title(state, e["round"]),
-            "round_kind": "tiebreak" if tiebreak else _round_kind(state, e["round"]),
+            "round_kind": kind if tiebreak else _round_kind(state, e["round"]),
             **_qref(qmeta, e["question"]),
             "undone": bool(e["undone"]), "undoes": e.get("undoes"),
         })
@@ -330,7 +358,7 @@ def _buzzes(state: dict, teams: dict, qmeta: dict, buzz_actor: dict, players: di
 def _result_of(entry: dict, judged: dict, qdata: dict, answer) -> str:
     if entry["kind"] == "timeout":
         return "timeout"
-    if entry["kind"] == "all_answer":
+    if entry["kind"] in graded_kinds():
         if isinstance(answer, list) and answer:
             return grade(qdata, answer)
         return "right" if entry["delta"] > 0 else "wrong"
@@ -342,12 +370,13 @@ def _result_of(entry: dict, judged: dict, qdata: dict, answer) -> str:
 def _questions(state: dict, teams: dict, qmeta: dict, qrecs: dict, judged: dict,
                players: dict) -> list[dict]:
     seat = {t["id"]: t["seat"] for t in state["teams"]}
+    scored, answer_kinds_ = answer_kinds() | {"foul"}, answer_kinds()
     out = []
     for qid, meta in qmeta.items():
         qdata = state["questions"][str(qid)]
         rec = qrecs.get(qid) or {}
         entries = [e for e in state["log"] if e["question"] == qid and not e["undone"]
-                   and e["kind"] in SCORED_KINDS]
+                   and e["kind"] in scored]
         buzzes = [b for b in state["buzz_log"] if b["question"] == qid]
         rows: list[dict] = []
         answers = _answers(rec, players)
@@ -367,7 +396,7 @@ def _questions(state: dict, teams: dict, qmeta: dict, qrecs: dict, judged: dict,
                 rows.append(_row(meta, tid, teams, "foul", None, sum(e["delta"] for e in fouls),
                                  None, fouls[-1]["at"] if fouls else None))
                 continue
-            ruled = [e for e in mine if e["kind"] in ANSWER_KINDS]
+            ruled = [e for e in mine if e["kind"] in answer_kinds_]
             answer = answers.get(tid, (None, None))[0]
             if ruled:
                 result = _result_of(ruled[-1], judged, qdata, answer)
@@ -376,10 +405,11 @@ def _questions(state: dict, teams: dict, qmeta: dict, qrecs: dict, judged: dict,
             buzz = [b for b in buzzes if b["team"] == tid and not b["foul"]]
             row = _row(meta, tid, teams, result, answer, sum(e["delta"] for e in ruled),
                        buzz[-1] if buzz else None, ruled[-1]["at"] if ruled else None)
-            if rec.get("kind") == "all_answer" and tid in answers and rec.get("duration_ms"):
+            caps = formats.get(rec["kind"]).capabilities if rec.get("kind") else {}
+            if caps.get("tap_answer") and tid in answers and rec.get("duration_ms"):
                 left = _left_ms(rec, tid)
                 row["answer_ms"] = None if left is None else rec["duration_ms"] - left
-            if rec.get("kind") == "wager":
+            if caps.get("wager"):
                 row["wager"] = rec.get("value")
             rows.append(row)
         if not rows:
@@ -444,7 +474,9 @@ def _stats(rows: list[dict], buzzes: list[dict], state: dict) -> dict:
     fair = [b for b in buzzes if not b["foul"]]
     firsts = [b["ms_after_open"] for b in fair if b["rank"] == 1]
     kind = rows[0]["round_kind"] if rows else None
-    eligible = {"compulsory": 1, "wager": 1, "tiebreak": None}.get(kind, len(state["teams"]))
+    who = formats.get(kind).record["eligible"] if kind in formats.round_kinds() + (
+        outside_kind(),) else "all"
+    eligible = {"one": 1, "tied": None}.get(who, len(state["teams"]))
     return {
         "teams": eligible, "answered": len(answered), "right": len(right),
         "right_share": round(len(right) / len(answered), 4) if answered else None,

@@ -10,12 +10,12 @@ import secrets
 
 from quiz import engine
 from quiz.base.extensions import db
+from quiz.engine import formats
 from quiz.live import joinpolicy, runtime
 from quiz.live.draws import used_question_ids
 from quiz.record import store
 from quiz.record.models import Contest, ContestCommand, ContestSnapshot, QuestionUse, Team
 
-KINDS = ("compulsory", "buzz", "wager", "all_answer")
 PALETTE = ["#e53935", "#1e88e5", "#43a047", "#fdd835", "#8e24aa", "#fb8c00",
            "#00acc1", "#d81b60", "#6d4c41", "#546e7a"]
 MAX_TEAMS = 40
@@ -148,9 +148,10 @@ def _rounds(spec: dict, exclude: set, rng: random.Random,
     out, qid = [], 0
     for i, r in enumerate(rounds, start=1):
         where = f"round {i}"
-        if not isinstance(r, dict) or r.get("kind") not in KINDS:
-            raise SetupError(f"{where}: 'kind' must be one of {', '.join(KINDS)}",
-                             f"{_zh(where)}：环节类型须为 {'、'.join(KINDS)} 之一",
+        kinds = formats.round_kinds()
+        if not isinstance(r, dict) or r.get("kind") not in kinds:
+            raise SetupError(f"{where}: 'kind' must be one of {', '.join(kinds)}",
+                             f"{_zh(where)}：环节类型须为 {'、'.join(kinds)} 之一",
                              _field(where, "kind"))
         questions = []
         if kept and i in kept:

@@ -5,6 +5,7 @@ The form (static/js/setup.js) builds its fields from the engine's defaults and t
 a setting the rules gain shows up on the form as soon as it has a line here (a test checks that
 every setting of quiz/engine/settings.py has one).
 """
+from quiz.engine import formats
 
 # key: (中文 label, English label, 中文 hint, English hint)
 SETTINGS = {
@@ -87,5 +88,11 @@ def setting_texts(zh: bool) -> dict:
     return {
         "settings": {k: [v[i], v[i + 2]] for k, v in SETTINGS.items()},
         "choices": {k: {c: t[i] for c, t in v.items()} for k, v in CHOICES.items()},
-        "words": {k: v[i] for k, v in WORDS.items()},
+        "words": {**_format_words(zh), **{k: v[i] for k, v in WORDS.items()}},
     }
+
+
+def _format_words(zh: bool) -> dict[str, str]:
+    """kind.<kind> for every round format, from its labels (WORDS' wording wins)."""
+    return {f"kind.{f.kind}": f.labels["zh"] if zh else f"{f.labels['en']} ({f.labels['zh']})"
+            for f in formats.all() if f.in_rounds}

@@ -10,13 +10,11 @@ from flask_babel import lazy_gettext as _l
 
 from quiz.base import auth
 from quiz.setup import review
+from quiz.web.format_names import kind_names, staked_kinds
 
 bp = Blueprint("review", __name__, url_prefix="/contests")
 
 LABELS = {
-    "kind_names": {"compulsory": _l("Compulsory (必答)"), "buzz": _l("Buzz-in (抢答)"),
-                   "wager": _l("Wager (风险)"),
-                   "all_answer": _l("All answer on phones (全员答题)")},
     "type_names": {"single": _l("Single choice"), "multiple": _l("Multiple choice"),
                    "true_false": _l("True/false"), "fill_blank": _l("Fill in the blank"),
                    "open": _l("Open question")},
@@ -44,7 +42,7 @@ def _page(code: str, error=None, status: int = 200):
     data = review.load(code)
     chooser = None if error else _chooser(code)
     return render_template("setup/review.html", error=error, chooser=chooser,
-                           **LABELS, **data), status
+                           kind_names=kind_names(), staked=staked_kinds(), **LABELS, **data), status
 
 
 @bp.route("/<code>/review")
@@ -109,7 +107,8 @@ def sheet(code):
     except review.ReviewError as err:
         return render_template("setup/review_missing.html", message=err.message), 404
     printed = datetime.now(timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M")
-    return render_template("setup/sheet.html", printed=printed, **LABELS, **data)
+    return render_template("setup/sheet.html", printed=printed, kind_names=kind_names(),
+                           staked=staked_kinds(), **LABELS, **data)
 
 
 def init_app(app):

@@ -18,11 +18,13 @@ from flask_babel import gettext as _
 
 from quiz.base import auth, net
 from quiz.base.extensions import db
+from quiz.engine import formats
 from quiz.engine import settings as rules
 from quiz.record.models import Contest
 from quiz.setup import contests as service
 from quiz.setup.contests import SetupError
 from quiz.setup.texts import setting_texts
+from quiz.web.format_names import kind_names
 
 bp = Blueprint("setup", __name__, url_prefix="/contests")
 
@@ -69,7 +71,9 @@ def _contest(code: str) -> Contest:
 def _form(spec: dict, contest: Contest | None):
     return render_template(
         "setup/new.html", summary=_bank_summary(), spec=spec, contest=contest,
-        defaults={"rounds": rules.DEFAULTS, "contest": rules.CONTEST_DEFAULTS},
+        defaults={"rounds": rules.round_defaults(), "contest": rules.CONTEST_DEFAULTS,
+                  "formats": {k: formats.get(k).capabilities for k in formats.round_kinds()}},
+        kinds=kind_names(),
         texts=setting_texts(_zh()))
 
 

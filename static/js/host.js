@@ -104,7 +104,8 @@
   // ---- the natural next step ------------------------------------------------------------------
   function primary() {
     if (!s) return null;
-    var ph = s.phase, kind = s.round && s.round.kind;
+    // the teams choose their questions (风险): read from the snapshot's capabilities
+    var ph = s.phase, teamsChoose = !!(s.capabilities && s.capabilities.wager);
     if (ph === "reading" && legal("open_buzzers")) return { action: "open_buzzers", label: T("a.open_buzzers"), run: function () { act("open_buzzers", { question: qid() }); } };
     if (ph === "collecting" && legal("close_answers")) return { action: "close_answers", label: T("a.close_answers"), run: function () { act("close_answers"); } };
     if (ph === "closed" && legal("reveal")) return { action: "reveal", label: T("a.reveal"), run: function () { act("reveal", { question: qid() }); } };
@@ -112,8 +113,8 @@
       var label = T("a.next");
       if (ph === "lobby") label = T("a.start_contest");
       else if (ph === "round_end") label = (s.rounds || []).some(function (r) { return !r.started; }) ? T("a.next_round") : T("a.final");
-      else if (ph === "round_intro") label = kind === "wager" ? T("a.begin_wager") : T("a.first_question");
-      else if (ph === "closed") label = s.next_question || kind === "wager" ? T("a.next_question") : T("a.end_round");
+      else if (ph === "round_intro") label = teamsChoose ? T("a.begin_wager") : T("a.first_question");
+      else if (ph === "closed") label = s.next_question || teamsChoose ? T("a.next_question") : T("a.end_round");
       return { action: "next", label: label, run: function () { act("next"); } };
     }
     if (ph === "open") return { label: T("a.wait_buzz"), run: null };
@@ -149,7 +150,7 @@
     ];
   }
   function swapTarget() {
-    if (s.phase === "reading" && s.question && !(s.buzzes || []).length && s.round && s.round.kind !== "tiebreak") return { id: s.question.id, current: true };
+    if (s.phase === "reading" && s.question && !(s.buzzes || []).length && s.round && s.round.id !== null) return { id: s.question.id, current: true };
     if (s.next_question) return { id: s.next_question.id, current: false };
     return null;
   }
@@ -211,7 +212,7 @@
   function renderQuestion() {
     var q = s.question, card = $("now");
     var r = s.round;
-    $("now-round").textContent = r ? (r.kind === "tiebreak" ? T("kind.tiebreak") : (r.title || T("kind." + r.kind))) + (r.index ? " · " + T("round.n_of", { n: r.index, count: r.count }) : "") : T("phase.lobby");
+    $("now-round").textContent = r ? (r.id === null ? T("kind." + r.kind) : (r.title || T("kind." + r.kind))) + (r.index ? " · " + T("round.n_of", { n: r.index, count: r.count }) : "") : T("phase.lobby");
     $("now-phase").textContent = T("phase." + s.phase) + (s.paused ? " · " + T("st.paused") : "");
     $("now-phase").dataset.phase = s.phase;
     var body = UI.clear($("now-body"));

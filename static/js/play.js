@@ -144,7 +144,7 @@
     lastScore = t.score;
   }
 
-  function isBuzzRound(s) { var k = s.round && s.round.kind; return k === "buzz" || k === "tiebreak"; }
+  function isBuzzRound(s) { return !!(s.capabilities && s.capabilities.buzzers); }
   function myBuzz(s) {
     var out = null;
     (s.buzzes || []).forEach(function (b) {
@@ -379,7 +379,7 @@
     }
     if (!q) return waitScreen(s, T("wait.host"));
     if (ph === "closed") return resultScreen(s);
-    if (kind === "buzz" || kind === "tiebreak") {
+    if (isBuzzRound(s)) {
       if (!inTiebreak(s)) return waitScreen(s, T("wait.tiebreak_other"));
       if (ph === "answering" && s.turn === me.team && (q.type === "single" || q.type === "multiple" || q.type === "true_false" || q.type === "fill_blank")) return answerScreen(s);
       return buzzScreen(s);

@@ -24,19 +24,22 @@
   function kindName(kind) { return T("kind." + (kind || "buzz")); }
   function typeName(type) { return T("type." + (type || "open")); }
 
-  function rulesLine(r) {
+  // what the round offers comes from the snapshot's capabilities (docs/protocol.md), not its kind
+  function caps(s) { return (s && s.capabilities) || {}; }
+  function outsideRounds(r) { return !!r && r.id === null; }   // a tie-break question
+  function rulesLine(r, c) {
     var s = (r && r.settings) || {};
     var parts = [];
-    if (r.kind === "buzz" || r.kind === "tiebreak") {
+    if (c.buzzers) {
       parts.push(T("rule.buzz"));
       if (s.buzz_window) parts.push(T("rule.window", { n: s.buzz_window }));
-    } else if (r.kind === "compulsory") {
-      parts.push(T("rule.compulsory"));
-    } else if (r.kind === "all_answer") {
-      parts.push(T("rule.all_answer"));
-    } else if (r.kind === "wager") {
+    } else if (c.wager) {
       parts.push(T("rule.wager", { values: (s.values || []).join(" / ") }));
       if (s.allow_pass) parts.push(T("rule.pass"));
+    } else if (c.tap_answer) {
+      parts.push(T("rule.all_answer"));
+    } else if (c.turn_answer) {
+      parts.push(T("rule.compulsory"));
     }
     if (s.answer_time) parts.push(T("rule.time", { n: s.answer_time }));
     return parts.join(" · ");
@@ -45,7 +48,7 @@
   // ---- top bar ------------------------------------------------------------------------------
   function topbar(s) {
     var r = s.phase === "finished" ? null : s.round, q = s.question;
-    $("tb-round").textContent = r ? (r.kind === "tiebreak" ? T("kind.tiebreak") : (r.title || kindName(r.kind))) : "";
+    $("tb-round").textContent = r ? (outsideRounds(r) ? kindName(r.kind) : (r.title || kindName(r.kind))) : "";
     $("tb-q").textContent = q && q.count ? T("q.n_of", { n: q.index, count: q.count }) : "";
     $("tb-points").textContent = q && q.points !== null && q.points !== undefined ? T("q.points", { n: q.points }) : "";
     $("tb-points").hidden = !$("tb-points").textContent;
@@ -78,7 +81,7 @@
   function question(s) {
     show("v-question");
     var q = s.question, r = s.round || {};
-    $("q-kind").textContent = (r.kind === "tiebreak" ? T("kind.tiebreak") + " · " : "") + typeName(q.type);
+    $("q-kind").textContent = (outsideRounds(r) ? kindName(r.kind) + " · " : "") + typeName(q.type);
     var stem = $("q-stem"), hasMedia = !!(q.media && q.media.length);
     stem.textContent = q.stem;
     stem.className = "q-stem" + (q.stem.length > 110 || (hasMedia && q.stem.length > 55) ? " long" : q.stem.length > 55 || hasMedia ? " mid" : "");
@@ -190,7 +193,7 @@
       box.appendChild(el("span", "st-seat", T("seat", { n: t.seat })));
       box.appendChild(el("span", "st-team", t.name));
       var b = buzzOf(s, t.id);
-      box.appendChild(el("span", "", r.kind === "buzz" || r.kind === "tiebreak" ? T("st.buzzed_answering") : T("st.answering")));
+      box.appendChild(el("span", "", caps(s).buzzers ? T("st.buzzed_answering") : T("st.answering")));
       if (b && b.ms_after_open !== null) box.appendChild(el("span", "st-ms", T("buzz.after_open", { ms: b.ms_after_open })));
     } else if (s.phase === "collecting") {
       box.classList.add("open");
@@ -302,7 +305,7 @@
       $("intro-n").textContent = r.index ? T("round.n_of", { n: r.index, count: r.count }) : "";
       $("intro-title").textContent = r.title || kindName(r.kind);
       $("intro-kind").textContent = kindName(r.kind);
-      $("intro-rules").textContent = rulesLine(r);
+      $("intro-rules").textContent = rulesLine(r, caps(s));
     } else if (ph === "choosing") choosing(s);
     else if (ph === "round_end") {
       show("v-board");
@@ -315,7 +318,7 @@
     if (ph !== "open" && ph !== "answering" && ph !== "collecting") ring.set(null);
     // the buzz moment, seen from the state (also right after a reload, without the flood)
     if (prev && s.question && ph === "answering" && s.turn &&
-        (s.round && (s.round.kind === "buzz" || s.round.kind === "tiebreak")) &&
+        caps(s).buzzers &&
         !(prev.phase === "answering" && prev.turn === s.turn && prev.question && prev.question.id === s.question.id &&
           prev.question.attempt === s.question.attempt)) {
       flood(s, UI.teamById(s, s.turn));

@@ -184,10 +184,13 @@
     return tr;
   }
 
+  // a format whose teams stake a value (风险) draws its questions per value: its capabilities say so
+  function staked(kind) { var f = (DEFAULTS.formats || {})[kind]; return !!(f && f.wager); }
+
   function drawTable(node, kind) {
     var table = el("table", { "class": "list draws" });
     var head = el("tr");
-    [kind === "wager" ? (zh ? "分值" : "Value") : "", kind === "wager" ? W.per_level : W.count,
+    [staked(kind) ? (zh ? "分值" : "Value") : "", staked(kind) ? W.per_level : W.count,
      W.type, W.category, W.difficulty, W.draw_order, W.bank, ""].forEach(function (h) {
       head.appendChild(el("th", {}, h));
     });
@@ -254,7 +257,7 @@
     var table = drawTable(node, kind);
     node.appendChild(table);
     var body = table.querySelector("tbody");
-    if (kind !== "wager") {
+    if (!staked(kind)) {
       if (!draws.length && !node._inline.length) draws = [{}];
       draws.forEach(function (d) { body.appendChild(drawRow(d)); });
       var more = el("button", { type: "button", "class": "secondary add-draw" }, "+ " + W.add_draw);
@@ -272,7 +275,8 @@
       sgrid.appendChild(settingField(key, defs[key], mine[key], ""));
     });
     node.appendChild(sgrid);
-    if (kind === "wager") {
+    if (staked(kind)) {
+      node.dataset.staked = "1";
       node.appendChild(el("p", { "class": "hint wager-note", "aria-live": "polite" }));
       node.querySelector("[data-setting=values]").addEventListener("input", function () { syncWagerRows(node); });
       node.addEventListener("input", updateWagerNotes);
@@ -286,7 +290,7 @@
 
   function updateWagerNotes() {
     if (!roundsBox) return;
-    roundsBox.querySelectorAll("fieldset[data-kind=wager]").forEach(function (node) {
+    roundsBox.querySelectorAll("fieldset[data-staked]").forEach(function (node) {
       var values = node.querySelector("[data-setting=values]").value.split(/[,，、\s]+/).filter(Boolean);
       var counts = Array.prototype.map.call(node.querySelectorAll(".d-count"), function (i) {
         return parseInt(i.value, 10) || 0; });

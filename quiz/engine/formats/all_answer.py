@@ -1,9 +1,10 @@
-"""全员答题 all-answer questions: every team answers on its phones; scored at reveal."""
+"""全员答题 all-answer rounds: every team answers on its phones; scored at reveal."""
 from __future__ import annotations
 
-from .checks import CHOICE_TYPES, LETTERS, grade, is_int, parse_answer
-from .errors import RuleError
-from .state import (
+from .. import flow
+from ..checks import CHOICE_TYPES, LETTERS, grade, is_int, parse_answer
+from ..errors import RuleError
+from ..state import (
     add_score,
     clear_deadline,
     ensure_not_paused,
@@ -14,29 +15,48 @@ from .state import (
     set_deadline,
     team,
 )
+from ..types import Event, LiveQuestion, Question, State
+from . import common
+
+kind = "all_answer"
+labels = {"zh": "全员答题", "en": "All answer"}
+in_rounds = True
+defaults: dict = {
+    "answer_time": 20,
+    "per": "team",            # "team" or "player"
+    "right_points": 10,
+    "wrong_points": 0,
+    "speed_bonus": 0,
+    "partial_credit": False,
+    "foul_points": -10,
+}
+specs: dict = {}
+capabilities = {"buzzers": False, "wager": False, "tap_answer": True, "turn_answer": False,
+                "countdown": True, "host_shows": True}
+record = {"eligible": "all", "score_kind": "all_answer"}
 
 
-def begin(state: dict, q: dict, now: int) -> list[dict]:
+def begin(state: State, q: LiveQuestion, now: int) -> list[dict]:
     """Start collecting answers until the deadline (time_limit or answer_time)."""
     seconds = question(state, q["id"])["time_limit"] or q_settings(state)["answer_time"]
     q["duration_ms"] = seconds * 1000
     q["opened_at"] = now
     state["phase"] = "collecting"
-    set_deadline(state, now + seconds * 1000, "all_answer", now)
+    set_deadline(state, now + seconds * 1000, kind, now)
     return [{"type": "answers_open", "question": q["id"]}]
 
 
-def answered_count(state: dict) -> int:
+def answered_count(state: State) -> int:
     """How many answers are in (teams, or players when per='player')."""
     q = state["q"]
-    if q is None or q["kind"] != "all_answer":
+    if q is None or q["kind"] != kind:
         return 0
     if q_settings(state)["per"] == "player":
         return sum(len(v) for v in q["answers"].values())
     return len(q["answers"])
 
 
-def cmd_answer(state: dict, cmd: dict, now: int, team_id: int, player_id: object) -> list[dict]:
+def cmd_answer(state: State, cmd: dict, now: int, team_id: int, player_id: object) -> list[dict]:
     """A phone's answer; per team the last one before the deadline counts."""
     q = require_q(state, cmd)
     ensure_not_paused(state)
@@ -58,22 +78,23 @@ def cmd_answer(state: dict, cmd: dict, now: int, team_id: int, player_id: object
     return [{"type": "answer_received", "team": team_id}]
 
 
-def close(state: dict) -> list[dict]:
+def close(state: State) -> list[dict]:
     """Stop taking answers."""
     state["phase"] = "closed"
     clear_deadline(state)
     return [{"type": "answers_closed", "question": state["q"]["id"]}]
 
 
-def cmd_close_answers(state: dict, cmd: dict, now: int) -> list[dict]:
+def cmd_close_answers(state: State, cmd: dict, now: int) -> list[dict]:
     """Host ends the answering early."""
     q = state["q"]
-    if q is None or q["kind"] != "all_answer" or state["phase"] != "collecting":
+    if q is None or q["kind"] != kind or state["phase"] != "collecting":
         raise RuleError("wrong_phase", "no answers are being collected", "当前没有在收集答案")
     return close(state)
 
 
-def _credit(state: dict, qdata: dict, rec: dict, settings: dict, q: dict) -> tuple[int, str]:
+def _credit(state: State, qdata: Question, rec: dict, settings: dict,
+            q: LiveQuestion) -> tuple[int, str]:
     verdict = grade(qdata, rec["answer"])
     points = qdata["points"] if qdata["points"] is not None else settings["right_points"]
     if verdict == "right":
@@ -87,12 +108,12 @@ def _credit(state: dict, qdata: dict, rec: dict, settings: dict, q: dict) -> tup
     return settings["wrong_points"], verdict
 
 
-def score(state: dict, actor: dict, now: int) -> list[dict]:
+def score(state: State, actor: dict, now: int) -> list[dict]:
     """Score every team's answers (at reveal) and store the distribution."""
     q = state["q"]
     qdata = question(state, q["id"])
     settings = q_settings(state)
-    rec = push_undo(state, "all_answer", actor, now)
+    rec = push_undo(state, kind, actor, now)
     counts = _empty_counts(qdata)
     answered = right = 0
     results = []
@@ -112,16 +133,69 @@ def score(state: dict, actor: dict, now: int) -> list[dict]:
                     counts[key] += 1
         n = len(credits)
         delta = (2 * sum(credits) + n) // (2 * n)     # mean, rounded half up
-        add_score(state, t["id"], delta, "all_answer", "全员答题", actor, now, rec, q["id"])
+        add_score(state, t["id"], delta, record["score_kind"], labels["zh"], actor, now, rec,
+                  q["id"])
         team(state, t["id"])["right" if delta > 0 else "wrong"] += 1
         results.append({"team": t["id"], "delta": delta})
     q["distribution"] = {"counts": counts, "answered": answered, "right": right}
     return [{"type": "scored", "results": results}]
 
 
-def _empty_counts(qdata: dict) -> dict[str, int]:
+def _empty_counts(qdata: Question) -> dict[str, int]:
     if qdata["type"] in CHOICE_TYPES:
         return {letter: 0 for letter in LETTERS[: len(qdata["options"])]}
     if qdata["type"] == "true_false":
         return {"true": 0, "false": 0}
     return {}
+
+
+def cmd_player_answer(state: State, cmd: dict, now: int, team_id: int) -> list[Event]:
+    """A phone's answer (by its player, when answers are per player)."""
+    return cmd_answer(state, cmd, now, team_id, cmd["actor"]["player"])
+
+
+def show(state: State, q: LiveQuestion, now: int) -> list[Event]:
+    """Every phone takes answers until the deadline."""
+    return begin(state, q, now)
+
+
+def reveal(state: State, actor: dict, now: int) -> list[Event]:
+    """Revealing closes the answers (if still open) and scores every team."""
+    events = close(state) if state["phase"] == "collecting" else []
+    return events + score(state, actor, now)
+
+
+def legal(state: State) -> set[str]:
+    """The host may close the answers early."""
+    return {"close_answers"} if state["phase"] == "collecting" else set()
+
+
+def view(state: State, role: str) -> dict:
+    """How many answers are in; the host sees them."""
+    q = state["q"]
+    if q is None or q["kind"] != kind:
+        return {}
+    out: dict = {"answered_count": answered_count(state)}
+    if role == "host":
+        out["submissions"] = q["answers"]
+    return out
+
+
+def expire(state: State, at: int) -> list[Event]:
+    """The answer time is over: answers close (scored at the reveal)."""
+    return close(state)
+
+
+player_commands = {"answer": cmd_player_answer}
+host_commands = {"close_answers": cmd_close_answers}
+expiries = {kind: expire}
+settings = common.round_settings
+check_question = common.any_question
+enter = common.no_preparation
+advance = flow.advance_in_order
+teams = common.everyone
+points = common.question_points
+wrong_points = common.settings_wrong_points
+scored = common.always_scored
+reason = common.plain_reason
+on_right = common.nothing_more
