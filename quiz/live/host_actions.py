@@ -16,7 +16,7 @@ def _host_actor() -> dict:
 def handle(info: dict, payload: dict) -> dict:
     action = payload.get("action")
     if not isinstance(action, str) or (
-        action not in engine.HOST_COMMANDS and action not in EDGE_ACTIONS
+        action not in engine.host_commands() and action not in EDGE_ACTIONS
     ):
         raise Refused("unknown_action", "Unknown host action.", "未知的主持人操作。")
     rt = runtime.get(info["code"])
