@@ -44,7 +44,8 @@ def test_engine_never_reads_the_clock_or_global_randomness():
 def test_public_api_is_exactly_the_documented_names():
     assert sorted(engine.__all__) == sorted([
         "RuleError", "new_state", "apply", "view", "next_deadline", "standings",
-        "HOST_COMMANDS", "PLAYER_COMMANDS", "already_buzzed"])
+        "HOST_COMMANDS", "PLAYER_COMMANDS", "host_commands", "already_buzzed"])
+    assert engine.HOST_COMMANDS <= engine.host_commands()
     assert isinstance(engine.HOST_COMMANDS, frozenset)
     assert isinstance(engine.PLAYER_COMMANDS, frozenset)
     assert {"buzz", "answer", "choose_wager"} <= engine.PLAYER_COMMANDS
