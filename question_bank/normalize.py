@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from . import answers as a
 from . import layouts as L
 from .cellformat import cell_text
+from .fields import EDIT_FIELDS  # the editor's fields, in the order parse_fields reads them
 from .headers import (  # noqa: F401  (re-exported: the header rules live there)
     _STRONG,
     ALIASES,
@@ -163,7 +164,7 @@ class ParseResult:
     warnings: list[Problem] = field(default_factory=list)
     skipped: list[SkippedSheet] = field(default_factory=list)
     sheets: dict[str, int] = field(default_factory=dict)  # "file / sheet" -> questions read
-    media: object = None  # the import's media.Collector
+    media: object = None  # the import's media_collect.Collector
     # rows that are notes among the data ('以下为新题'), not questions: code 'skipped_note',
     # the row's place and its text as the value (layouts.is_note)
     notes: list[Problem] = field(default_factory=list)
@@ -172,6 +173,8 @@ class ParseResult:
 
 class _RowReader:
     """Reads the rows of one block into questions, collecting problems with their place."""
+
+    fast = True  # plain runs of rows through _read_fast(); False: every row through read()
 
     def __init__(self, file: str, sheet: RawSheet, cols: Columns, out: ParseResult):
         self.file, self.sheet, self.out = file, sheet, out
@@ -219,11 +222,14 @@ class _RowReader:
         """The questions of these rows, in order, into ``out``; a repeated header switches the
         columns from its row on.
 
-        The cells are taken column by column (``_read_run``): cleaning, the stems' numbering,
-        the type, difficulty and number columns and the fingerprints cost one C call per
-        column or per distinct value instead of one per cell. A row that is anything but
-        plain (a problem, a warning, a cell that is not text) is read again on its own by
-        ``read()``, which is the definition: the result is the same either way.
+        ``read()`` is the definition of a row. ``_read_fast()`` is its fast path over a run of
+        rows: it takes the cells column by column (cleaning, the stems' numbering, the type,
+        difficulty and number columns and the fingerprints cost one C call per column or per
+        distinct value instead of one per cell) and hands every row that is anything but plain
+        (a problem, a warning, a cell that is not text, a layout hint) to ``read()``. A new rule
+        goes into ``read()``; the fast path only learns to send such rows there. With ``fast``
+        off every row goes through ``read()``: tests/unit/test_bank_row_paths.py proves both
+        give the same questions, problems, warnings and notes.
 
         Blocks of ``BLOCK_ROWS`` (250) rows: the cells of a block are held at once, and the
         last ones are read while calamine's sheet and nearly every question are held too (the
@@ -235,11 +241,21 @@ class _RowReader:
         while start < end:
             stop, again = self._next_header(rows, start)
             if "stem" in self.cols.fields and stop > start:
-                self._read_run(numbers[start:stop], rows[start:stop])
+                # media cells are read one by one (for question_bank/media_collect.py)
+                run = self._read_fast if self.fast and not self.cols.media else self._read_rows
+                run(numbers[start:stop], rows[start:stop])
             if again is None:
                 return
             self.use(again)
             start = stop + 1
+
+    def _read_rows(self, numbers: tuple, rows: tuple) -> None:
+        """Rows of a block, none of them a header, each read by the definition (``read()``)."""
+        append = self.out.questions.append
+        for number, cells in zip(numbers, rows, strict=True):
+            question = self.read(number, cells)
+            if question is not None:
+                append(question)
 
     def _next_header(self, rows: tuple, start: int) -> tuple[int, Columns | None]:
         """(index of the next row from ``start`` that repeats a header, its columns), or
@@ -271,23 +287,17 @@ class _RowReader:
                             return i, again
         return end, None
 
-    def _read_run(self, numbers: tuple, rows: tuple) -> None:
-        """Rows of a block, none of them a header, with the current columns."""
+    def _read_fast(self, numbers: tuple, rows: tuple) -> None:
+        """``_read_rows()``, fast: the plain rows of the run taken column by column, the others
+        read by ``read()`` in their place (see ``read_block``)."""
         append = self.out.questions.append
-        cols = self.cols
-        get = cols.fields.get
+        get = self.cols.fields.get
         n = self._n_options
         type_col, (level_col, category_col) = self._main[-1], self._labels
         # the texts used as they are: stem, options, answer, category, explanation, hint
         text_cols = (*self._main[: n + 2], category_col, get("explanation"), get("hint"))
         used = [c for c in (*text_cols, type_col, level_col) if c is not None]
         used += [c for c, _ in self._numbers]
-        if cols.media:  # file names for question_bank/media.py: one by one
-            for number, cells in zip(numbers, rows, strict=True):
-                question = self.read(number, cells)
-                if question is not None:
-                    append(question)
-            return
         width = max(used) + 1
         if min(map(len, rows)) < width:  # a short row reads "" past its end, as in read()
             rows_read = [c if len(c) >= width else [*c, *[""] * (width - len(c))] for c in rows]
@@ -579,7 +589,7 @@ class _RowReader:
             number,
             a.fingerprint(stem, options, points),
         )
-        if self.cols.media:  # file names for question_bank/media.py to find
+        if self.cols.media:  # file names for question_bank/media_collect.py to find
             refs = [(col, self.cell(cells, col, flag_dates=False)) for col in self.cols.media]
             off = self.sheet.col_offset
             question.media_ref = [(col_letter(c + off), t) for c, t in refs if t] or None
@@ -893,16 +903,6 @@ def parse_workbook(book: Workbook, out: ParseResult | None = None, chooser=None)
     return out
 
 
-EDIT_FIELDS = (  # the fields of one question as the editor sends them, in order
-    "type",
-    "stem",
-    "answer",
-    "points",
-    "difficulty",
-    "category",
-    "explanation",
-    "time_limit",
-)
 
 
 def parse_fields(values: dict, file: str = "", sheet: str = "") -> tuple:
