@@ -26,7 +26,7 @@ ROOT_MODULES = {"quiz.factory", "quiz.record.schema"}
 # the bank's pure readers: cells in, questions and problems out (docs/architecture-bank.md)
 BANK_PURE = ("answers", "bundles", "cellformat", "fixes", "headers", "layouts", "map_messages",
              "media_collect", "media_messages", "media_types", "messages", "normalize",
-             "sheet_pictures", "sheets")
+             "parsed", "row_reader", "sheet_pictures", "sheets")
 FRAMEWORKS = {"flask", "flask_socketio", "flask_sqlalchemy", "sqlalchemy", "socketio",
               "engineio", "gevent", "werkzeug", "flask_babel", "flask_wtf", "alembic"}
 
