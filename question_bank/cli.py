@@ -1,4 +1,6 @@
-"""``flask bank import|export|template``, and ``init_app`` wiring the CLI and the web pages."""
+"""``flask bank import|export|template|list``: the bank's command line.
+
+Registered by ``question_bank.init_app``."""
 
 from __future__ import annotations
 
@@ -7,38 +9,13 @@ import sys
 from collections import Counter
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
-from . import messages, sheets
+from . import messages
 from .headers import ColumnMap, MapError
+from .limits import limits_from_config, media_limits_from_config
 
 bank_cli = AppGroup("bank", help="Question bank: import sheets, export, template.")
-
-
-def limits_from_config() -> sheets.Limits:
-    """Limits, overridable with BANK_MAX_UPLOAD_BYTES / BANK_MAX_ROWS in the app config."""
-    cfg = current_app.config
-    base = sheets.Limits()
-    return sheets.Limits(
-        max_bytes=int(cfg.get("BANK_MAX_UPLOAD_BYTES", base.max_bytes)),
-        max_rows=int(cfg.get("BANK_MAX_ROWS", base.max_rows)),
-    )
-
-
-def media_limits_from_config():
-    """Media caps, overridable with BANK_MAX_IMAGE_BYTES, BANK_MAX_AV_BYTES,
-    BANK_MAX_MEDIA_BYTES (per import) and BANK_MAX_BUNDLE_BYTES (a zip of sheet + media)."""
-    from . import media
-
-    cfg = current_app.config
-    base = media.MediaLimits()
-    return media.MediaLimits(
-        max_image=int(cfg.get("BANK_MAX_IMAGE_BYTES", base.max_image)),
-        max_av=int(cfg.get("BANK_MAX_AV_BYTES", base.max_av)),
-        max_import=int(cfg.get("BANK_MAX_MEDIA_BYTES", base.max_import)),
-        max_bundle=int(cfg.get("BANK_MAX_BUNDLE_BYTES", base.max_bundle)),
-    )
 
 
 @bank_cli.command("import")
@@ -200,12 +177,3 @@ def list_command():
         types = Counter(q.type for q in bank.questions)
         kinds = " ".join(f"{k}={v}" for k, v in types.items())
         click.echo(f"{bank.id}\t{bank.name}\t{count}\t{kinds}")
-
-
-def init_app(app) -> None:
-    """Register the ``bank`` CLI group and the /bank pages."""
-    app.cli.add_command(bank_cli)
-    from . import import_views, media, views  # noqa: F401  (import_views: routes on views.bp)
-
-    app.register_blueprint(views.bp)
-    media.init_app(app)

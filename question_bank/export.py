@@ -16,7 +16,9 @@ from openpyxl.styles import Font
 from quiz.base import offloop
 from quiz.base.extensions import db
 
-from . import media, service, template
+from . import service, template
+from .media_store import path_for
+from .media_types import display_name
 from .models import Question
 
 MEDIA_HEADER = ("媒体文件", "media")
@@ -63,7 +65,7 @@ def export_zip(bank=None, category=None, type=None, difficulty=None, search=None
         files = []
         for link in q.media_links:
             if link.sha256 not in names:
-                name = media.display_name(link.name or link.sha256, link.media.ext)
+                name = display_name(link.name or link.sha256, link.media.ext)
                 if name.casefold() in used:
                     name = f"{link.sha256[:16]}.{link.media.ext}"
                 used.add(name.casefold())
@@ -76,6 +78,6 @@ def export_zip(bank=None, category=None, type=None, difficulty=None, search=None
         zf.writestr("题库 questions.xlsx", template.save(wb))
         exts = {ln.sha256: ln.media.ext for q in questions for ln in q.media_links}
         for sha, name in names.items():
-            path = media.path_for(current_app.instance_path, sha, exts[sha])
+            path = path_for(current_app.instance_path, sha, exts[sha])
             zf.write(path, f"media/{name}", compress_type=zipfile.ZIP_STORED)
     return buf.getvalue()

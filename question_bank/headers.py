@@ -115,7 +115,7 @@ _ALIAS_WORDS: dict[str, tuple[str, ...]] = {
         "duration",
     ),
     "index": ("序号", "编号", "题号", "no", "id", "#", "number", "num"),
-    # media: file names in a zip of sheet + media (question_bank/media.py)
+    # media: file names in a zip of sheet + media (question_bank/media_collect.py)
     "image": (
         "图片",
         "图片文件",

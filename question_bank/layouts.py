@@ -1,7 +1,7 @@
 """What the cells of a row carry besides one field each, as real banks type them. Pure.
 
-Each rule is decided here, once. ``normalize._RowReader.read()`` applies them to a row; the
-column-by-column fast path (``_read_run``) sends every row that may need one of them to
+Each rule is decided here, once. ``row_reader.RowReader.read()`` applies them to a row; the
+column-by-column fast path (``_read_fast``) sends every row that may need one of them to
 ``read()`` (the ``*_HINT`` patterns below are supersets of what the rules look for).
 
 - **Options in one cell** (``split_options``): markers ``A.`` ``A、`` ``A:`` ``A．`` ``A)``

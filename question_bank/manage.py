@@ -18,8 +18,10 @@ from sqlalchemy import delete, func, select, update
 
 from quiz.base.extensions import db
 
-from . import media, normalize
+from . import media_db, normalize
 from . import messages as m
+from .fields import STORED_FIELDS
+from .media_collect import fingerprint
 from .models import Bank, Question, QuestionMedia
 
 NAME_MAX = 120
@@ -163,7 +165,7 @@ def merge_banks(source_id, target_id) -> MovePlan:
 
 
 def _media_shas(question_id: int | None) -> list[str]:
-    return media.shas_of(question_id) if question_id else []
+    return media_db.shas_of(question_id) if question_id else []
 
 
 def _clash(bank_id: int, fingerprint: str, except_id: int | None = None) -> int | None:
@@ -182,22 +184,11 @@ def _parse(values: dict, shas: list[str]):
     if parsed is None or problems:
         return None, problems
     if shas:
-        parsed.fingerprint = media.fingerprint(parsed.stem, parsed.options, parsed.points, shas)
+        parsed.fingerprint = fingerprint(parsed.stem, parsed.options, parsed.points, shas)
     return parsed, []
 
 
-_FIELDS = (
-    "type",
-    "stem",
-    "options",
-    "answer",
-    "points",
-    "difficulty",
-    "category",
-    "explanation",
-    "time_limit",
-    "fingerprint",
-)
+_FIELDS = STORED_FIELDS
 
 
 def create_question(bank_id, values: dict, media_from: int | None = None):

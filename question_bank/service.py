@@ -25,10 +25,13 @@ from sqlalchemy import delete, func, insert, or_, select
 from quiz.base import offloop
 from quiz.base.extensions import db
 
+from . import bundles, headers, media_db, media_store, normalize, previews, sheets, usage
 from . import fixes as fx
-from . import headers, media, normalize, sheets, usage
 from . import messages as m
 from .answers import TYPES
+from .fields import INSERT_COLUMNS
+from .media_collect import Collector
+from .media_types import MediaLimits
 from .models import Bank, ColumnMapMemory, Question
 
 DEFAULT_BANK = "默认题库"
@@ -118,23 +121,23 @@ class ImportReport:
 def read_sources(
     sources,
     limits: sheets.Limits | None = None,
-    media_limits: media.MediaLimits | None = None,
+    media_limits: MediaLimits | None = None,
     chooser: headers.MapChooser | None = None,
 ):
     """Parse every source — a path, or a (filename, bytes or path) pair — into one ParseResult.
 
     A source may be a zip of sheets + media; pictures in a workbook and files named in a media
-    column are attached to their questions (``result.media`` collects them, see media.py).
+    column are attached to their questions (``result.media`` collects them, see media_collect.py).
     Raises ImportRefused (with ``.file`` set) for the first file that cannot be used.
     """
     limits = limits or sheets.Limits()
     result = normalize.ParseResult()
-    result.media = collector = media.Collector(media_limits or media.MediaLimits())
+    result.media = collector = Collector(media_limits or MediaLimits())
     for source in sources:
         name = source if isinstance(source, str) else source[0]
         try:
             before = (len(result.questions), len(result.problems))
-            for book, data, bundle, key in media.open_source(source, limits, collector.limits):
+            for book, data, bundle, key in bundles.open_source(source, limits, collector.limits):
                 start = len(result.questions)
                 normalize.parse_workbook(book, result, chooser)
                 collector.attach(result, start, book, data, bundle, key)
@@ -173,7 +176,7 @@ def import_files(
     dry_run: bool = False,
     strict: bool = False,
     limits: sheets.Limits | None = None,
-    media_limits: media.MediaLimits | None = None,
+    media_limits: MediaLimits | None = None,
     columns: dict | None = None,
     no_answer: str | None = None,
     fixes: dict | None = None,
@@ -246,7 +249,7 @@ def import_files(
     if report.media_files:  # files first: harmless if the transaction then fails
         from flask import current_app
 
-        media.save_blobs(current_app.instance_path, rows)
+        media_store.save_blobs(current_app.instance_path, rows)
     try:
         if target is None:
             target = Bank(name=bank_name)
@@ -258,7 +261,7 @@ def import_files(
             for start in range(0, len(rows), INSERT_SLICE):
                 _insert_rows(rows[start : start + INSERT_SLICE], target.id, now)
             if report.media_questions:
-                media.link(target.id, rows)
+                media_db.link(target.id, rows)
         if remember:
             _remember_maps(report.layouts)
         db.session.commit()
@@ -307,13 +310,13 @@ def problem_cells(sources, wanted, limits=None, media_limits=None) -> dict:
     """{(file, sheet, row): (cells, col_offset)} of the wanted rows, read again from the files
     (the parse holds no row once read: a 100,000-row import would hold them all)."""
     limits = limits or sheets.Limits()
-    media_limits = media_limits or media.MediaLimits()
+    media_limits = media_limits or MediaLimits()
     by_sheet: dict = {}
     for file, sheet, row in wanted:
         by_sheet.setdefault((file, sheet), set()).add(row)
     found: dict = {}
     for source in sources:
-        for book, _data, _bundle, _key in media.open_source(source, limits, media_limits):
+        for book, _data, _bundle, _key in bundles.open_source(source, limits, media_limits):
             for raw in book.sheets:
                 rows = by_sheet.get((book.filename, raw.name))
                 if not rows:
@@ -442,23 +445,7 @@ def _apply_fixes(parsed, report, fixes: dict) -> list:
     return failed
 
 
-_COLUMNS = (  # the order of the tuples _row builds
-    "created_at",
-    "bank_id",
-    "type",
-    "stem",
-    "options",
-    "answer",
-    "points",
-    "difficulty",
-    "category",
-    "explanation",
-    "time_limit",
-    "fingerprint",
-    "source_file",
-    "source_sheet",
-    "source_row",
-)
+_COLUMNS = INSERT_COLUMNS  # the order of the tuples _row builds
 
 
 def _row(q: normalize.ParsedQuestion, bank_id: int, now) -> tuple:
@@ -626,7 +613,7 @@ def question_to_dict(q: Question) -> dict:
         "category": q.category or "",
         "difficulty": q.difficulty,
         "level": q.points,
-        "media": media.dicts(q),
+        "media": media_db.dicts(q),
     }
 
 
@@ -683,3 +670,49 @@ def questions_by_id(ids) -> dict[int, Question]:
     if not ids:
         return {}
     return {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(ids)))}
+
+
+def get_question(question_id) -> Question | None:
+    """The bank question with this id, or None."""
+    return db.session.get(Question, question_id)
+
+
+def find_questions(bank=None, category=None, type=None, difficulty=None, search=None,
+                   limit=None) -> list[Question]:
+    """The questions matching the filters (``query``), in the order they were added."""
+    stmt = query(bank, category, type, difficulty, search=search).order_by(Question.id)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list(db.session.scalars(stmt))
+
+
+def bank_summary() -> list[dict]:
+    """Banks with their question counts per type, categories and difficulties (for the form)."""
+    rows = db.session.execute(
+        select(Bank.name, Question.type, Question.category, Question.difficulty,
+               func.count(Question.id))
+        .join(Question, Question.bank_id == Bank.id)
+        .group_by(Bank.name, Question.type, Question.category, Question.difficulty)
+    ).all()
+    found: dict[str, dict] = {}
+    for name, qtype, category, difficulty, n in rows:
+        b = found.setdefault(name, {"name": name, "count": 0, "types": {}, "categories": set(),
+                                    "difficulties": set()})
+        b["count"] += n
+        b["types"][qtype] = b["types"].get(qtype, 0) + n
+        if category:
+            b["categories"].add(category)
+        if difficulty:
+            b["difficulties"].add(difficulty)
+    return [dict(b, categories=sorted(b["categories"]), difficulties=sorted(b["difficulties"]))
+            for b in found.values()]
+
+
+def register_usage(app, lookup: usage.UsageLookup) -> None:
+    """Let the bank ask ``lookup`` which of its questions contests use (``usage``)."""
+    usage.register(app, lookup)
+
+
+def start_preview_sweeper(app, socketio) -> None:
+    """Remove unconfirmed import previews after an hour, in a background task of the server."""
+    previews.start_sweeper(app, socketio)

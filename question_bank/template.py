@@ -14,20 +14,18 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from quiz.base.safety import write_text_cell
 
 from .answers import DIFFICULTY_ZH, LETTERS, MAX_OPTIONS
+from .fields import QUESTION_FIELDS, TEMPLATE_HEADERS
 
-# (Chinese header, English alias) — both are recognised by the importer.
-COLUMNS = (
-    [("题型", "type"), ("题目", "question")]
-    + [(f"选项{L}", f"option_{L.lower()}") for L in LETTERS[:MAX_OPTIONS]]
-    + [
-        ("答案", "answer"),
-        ("分值", "points"),
-        ("难度", "difficulty"),
-        ("分类", "category"),
-        ("解析", "explanation"),
-        ("时限（秒）", "time_limit"),
-    ]
-)
+# (Chinese header, English alias), one column a field (fields.py), one an option letter
+COLUMNS = [
+    column
+    for name in QUESTION_FIELDS
+    for column in (
+        [(f"选项{L}", f"option_{L.lower()}") for L in LETTERS[:MAX_OPTIONS]]
+        if name == "options"
+        else [TEMPLATE_HEADERS[name]]
+    )
+]
 TYPE_ZH = {
     "single": "单选",
     "multiple": "多选",

@@ -24,9 +24,10 @@ from quiz.base.auth import organizer_required
 from quiz.base.extensions import db
 from quiz.base.safety import safe_next
 
-from . import export, manage, media, messages, normalize, service, template
+from . import export, manage, media_db, messages, normalize, service, template
 from .answers import TYPES
-from .cli import limits_from_config, media_limits_from_config
+from .limits import limits_from_config, media_limits_from_config
+from .media_types import MediaError, check
 from .models import Question
 
 bp = Blueprint("bank", __name__, url_prefix="/bank")
@@ -276,7 +277,7 @@ def question_page(template, q, form, problems=(), status=200, invalid=None, **ex
         reasons=list(extra.pop("reasons", [])) + reasons,
         invalid=fields,
         next=next_url(),
-        media_items=media.dicts(q) if q is not None else [],
+        media_items=media_db.dicts(q) if q is not None else [],
         **extra,
     ), status
 
@@ -314,11 +315,11 @@ def add_media(q, storage):
     cap = max(limits.max_image, limits.max_av)
     data = storage.stream.read(cap + 1)
     try:
-        blob = media.check(data, storage.filename, limits)
-    except media.MediaError as err:
+        blob = check(data, storage.filename, limits)
+    except MediaError as err:
         value = os.path.basename(storage.filename.replace("\\", "/"))
         return messages.text(err.code, lang(), value=value, **err.params), 422
-    problem = media.add_to_question(q, blob, current_app.instance_path)
+    problem = media_db.add_to_question(q, blob, current_app.instance_path)
     if problem:
         db.session.rollback()
         return messages.text(problem, lang(), value=q.stem, where=""), 422
@@ -363,7 +364,7 @@ def media_upload(qid):
 @organizer_required
 def media_remove(qid, sha):
     q = _question_or_404(qid)
-    problem = media.remove_from_question(q, sha)
+    problem = media_db.remove_from_question(q, sha)
     if problem:
         db.session.rollback()
         return _edit_page(q, [messages.text(problem, lang(), value=q.stem, where="")], 422)
@@ -396,5 +397,3 @@ def refusal(err) -> str:
     }
     return texts.get(err.code, err.code)
 
-
-from . import manage_views  # noqa: E402,F401  (its routes are on this blueprint)

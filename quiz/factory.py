@@ -80,20 +80,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)
     views.init_app(app)
     setup_views.init_app(app)
+    from quiz.commands import results as results_cli
     from quiz.web import results_views
     results_views.init_app(app)
+    results_cli.init_app(app)
     from quiz.web import review_views
     review_views.init_app(app)
 
-    try:
-        from question_bank import cli as bank_cli
-    except ImportError:  # the bank package lands in its own change
-        bank_cli = None
-    if bank_cli is not None:
-        bank_cli.init_app(app)
-        from quiz.setup import bank_usage
+    import question_bank
+    from quiz.setup import bank_usage
 
-        bank_usage.init_app(app)  # the bank asks which contests use its questions
+    question_bank.init_app(app)  # the bank's pages, /media and ``flask bank``
+    bank_usage.init_app(app)  # the bank asks which contests use its questions
 
     from quiz.commands import contest as contest_cli
 
@@ -148,12 +146,8 @@ def _private_sqlite_file(uri: str) -> None:
 
 
 def _import_models() -> None:
+    from question_bank import models as bank_models  # noqa: F401
     from quiz.record import models  # noqa: F401
-
-    try:
-        from question_bank import models as bank_models  # noqa: F401
-    except ImportError:
-        pass
 
 
 def _init_socketio(app: Flask) -> None:

@@ -60,10 +60,10 @@ def prepare(app) -> None:
         if app.config.get("QUIZ_DEMO"):
             load_demo()
         db.session.remove()
-    from question_bank import previews
+    from question_bank import service
     from quiz.base.extensions import socketio
 
-    previews.start_sweeper(app, socketio)  # unconfirmed import previews go after an hour
+    service.start_preview_sweeper(app, socketio)  # unconfirmed import previews go after an hour
 
 
 # Python's cyclic collector, tuned for a server holding thousands of long-lived connections.

@@ -1,4 +1,4 @@
-"""Tells the bank which of its questions contests drew (``question_bank.usage``).
+"""Tells the bank which of its questions contests drew (``question_bank.service.register_usage``).
 
 The dependency stays one way: the contest side knows the bank's question ids (QuestionUse);
 the bank only calls the lookup registered here.
@@ -28,6 +28,6 @@ class ContestUsage:
 
 
 def init_app(app) -> None:
-    from question_bank import usage
+    from question_bank import service
 
-    usage.register(app, ContestUsage())
+    service.register_usage(app, ContestUsage())

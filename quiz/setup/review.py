@@ -10,7 +10,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from question_bank import service as bank
-from question_bank.models import Question
 from quiz.base.extensions import db
 from quiz.engine import review_rules as rules
 from quiz.engine.arrange import started
@@ -60,14 +59,7 @@ def _bank_id_of(name_or_id):
     return found.id if found else None
 
 
-def _bank_rows(ids) -> dict[int, Question]:
-    ids = [i for i in ids if i]
-    if not ids:
-        return {}
-    return {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(ids)))}
-
-
-def _fit_dict(q: Question) -> dict:
+def _fit_dict(q) -> dict:
     """What a draw filter compares: the question's bank, type, category and difficulty."""
     return {"bank": q.bank_id, "type": q.type, "category": q.category or None,
             "difficulty": q.difficulty, "level": q.points}
@@ -91,7 +83,7 @@ def load(code: str) -> dict:
     part = rules.review_part(c.setup)
     all_bank = {q["bank_id"] for q in state["questions"].values() if q.get("bank_id")}
     spare_ids = {b for values in part["spares"].values() for b in values}
-    rows = _bank_rows(all_bank | spare_ids)
+    rows = bank.questions_by_id(all_bank | spare_ids)
     rounds = []
     for i, rnd in enumerate(state["rounds"]):
         pins = set(rules.pinned(part, rnd["id"]))
@@ -117,11 +109,11 @@ def chooser(code: str, round_id: int, search: str | None = None) -> dict:
     part = rules.review_part(c.setup)
     taken = _contest_bank_ids(state, part)
     draws = rules.round_draws(c.setup, index) or [{"bank": c.setup.get("bank")}]
-    found: dict[int, Question] = {}
+    found: dict[int, object] = {}
     for d in draws:
-        stmt = bank.query(d.get("bank"), d.get("category"), d.get("type"), d.get("difficulty"),
-                          search=(search or "").strip() or None).order_by(Question.id)
-        for q in db.session.scalars(stmt.limit(CHOOSER_LIMIT * 4)):
+        for q in bank.find_questions(d.get("bank"), d.get("category"), d.get("type"),
+                                     d.get("difficulty"), search=(search or "").strip() or None,
+                                     limit=CHOOSER_LIMIT * 4):
             if q.id not in taken and q.id not in found:
                 found[q.id] = q
     items = [bank.question_to_dict(q) for q in list(found.values())[:CHOOSER_LIMIT]]
@@ -169,11 +161,11 @@ def _questions(state: dict, rnd: dict) -> list[dict]:
     return [dict(state["questions"][str(qid)]) for qid in rnd["question_ids"]]
 
 
-def _fitting(c: Contest, state: dict, index: int, bank_qid) -> Question:
+def _fitting(c: Contest, state: dict, index: int, bank_qid):
     """The bank question ``bank_qid`` when it fits round ``index`` and is not in the contest."""
     if not isinstance(bank_qid, int):
         raise ReviewError(_l("Choose a question from the list."))
-    q = db.session.get(Question, bank_qid)
+    q = bank.get_question(bank_qid)
     if q is None:
         raise ReviewError(_l("That question is not in the bank (any more)."), 404)
     if bank_qid in _contest_bank_ids(state, rules.review_part(c.setup)):
@@ -272,7 +264,7 @@ def redraw(code: str, round_id: int) -> int:
     from_bank = {q["id"] for q in questions if q.get("bank_id")}
     slots = rules.redraw_slots(rnd["question_ids"], rules.pinned(part, round_id), from_bank)
     draws = rules.round_draws(c.setup, index) or [{"bank": c.setup.get("bank")}]
-    rows = _bank_rows([questions[i]["bank_id"] for i in slots])
+    rows = bank.questions_by_id([questions[i]["bank_id"] for i in slots])
     # a redraw brings questions new to the contest (a slot with nothing new left stays)
     exclude = _contest_bank_ids(state, part) | _used_elsewhere(c)
     next_id = rules.next_question_id(state["questions"])

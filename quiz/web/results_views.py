@@ -116,8 +116,5 @@ def _no_store(resp):
 
 
 def init_app(app):
-    """Register the blueprint and the `contest export` command."""
+    """Register the blueprint (the factory registers the `contest export` command)."""
     app.register_blueprint(bp)
-    from quiz.commands import results as results_cli
-
-    results_cli.init_app(app)

@@ -16,6 +16,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from question_bank import service as bank
 from quiz.base import auth, net
 from quiz.base.extensions import db
 from quiz.engine import formats
@@ -31,32 +32,6 @@ bp = Blueprint("setup", __name__, url_prefix="/contests")
 MAX_FILE = 1024 * 1024
 
 
-def _bank_summary() -> list[dict]:
-    """Banks with their question counts per type, categories and difficulties (for the form)."""
-    from sqlalchemy import func
-
-    from question_bank.models import Bank, Question
-
-    rows = db.session.execute(
-        db.select(Bank.name, Question.type, Question.category, Question.difficulty,
-                  func.count(Question.id))
-        .join(Question, Question.bank_id == Bank.id)
-        .group_by(Bank.name, Question.type, Question.category, Question.difficulty)
-    ).all()
-    banks: dict[str, dict] = {}
-    for name, qtype, category, difficulty, n in rows:
-        b = banks.setdefault(name, {"name": name, "count": 0, "types": {}, "categories": set(),
-                                    "difficulties": set()})
-        b["count"] += n
-        b["types"][qtype] = b["types"].get(qtype, 0) + n
-        if category:
-            b["categories"].add(category)
-        if difficulty:
-            b["difficulties"].add(difficulty)
-    return [dict(b, categories=sorted(b["categories"]), difficulties=sorted(b["difficulties"]))
-            for b in banks.values()]
-
-
 def _zh() -> bool:
     return str(get_locale() or "zh").startswith("zh")
 
@@ -70,7 +45,7 @@ def _contest(code: str) -> Contest:
 
 def _form(spec: dict, contest: Contest | None):
     return render_template(
-        "setup/new.html", summary=_bank_summary(), spec=spec, contest=contest,
+        "setup/new.html", summary=bank.bank_summary(), spec=spec, contest=contest,
         defaults={"rounds": rules.round_defaults(), "contest": rules.CONTEST_DEFAULTS,
                   "formats": {k: formats.get(k).capabilities for k in formats.round_kinds()}},
         kinds=kind_names(),
@@ -91,7 +66,7 @@ def index():
                      "rounds": [r.get("title") or r.get("kind") for r in spec.get("rounds", [])
                                 if isinstance(r, dict)]})
     return render_template("setup/list.html", rows=rows, archived=archived,
-                           banks=_bank_summary())
+                           banks=bank.bank_summary())
 
 
 @bp.route("/new")

@@ -7,7 +7,7 @@ import json
 import os
 import zipfile
 
-from question_bank import media, service
+from question_bank import media_collect, media_types, service
 from question_bank.models import Media, Question, QuestionMedia
 from quiz.base.extensions import db
 from tests.unit.test_media_sheet import (
@@ -83,7 +83,7 @@ def test_zip_with_media_folder_dry_run_then_import(app):
         again = service.import_files([("题库.zip", bundle())], bank="media")
         assert (again.imported, again.duplicates) == (0, 4)
     pics = media_of(app, "图中是哪里？")
-    sha = media.check(RED, "x").sha256
+    sha = media_types.check(RED, "x").sha256
     assert pics == [{"kind": "image", "url": f"/media/{sha}.png", "name": "great-wall.png"}]
     assert [m["kind"] for m in media_of(app, "听音频，写出这首歌的名字：____")] == ["audio"]
     assert len(media_of(app, "两张图片里都有红色。")) == 2
@@ -91,7 +91,8 @@ def test_zip_with_media_folder_dry_run_then_import(app):
     # stored once by content, under the store only
     files = [f for _, _, fs in os.walk(os.path.join(app.instance_path, "media")) for f in fs]
     assert sorted(files) == sorted(
-        f"{media.check(d, 'x').sha256}.{e}" for d, e in ((RED, "png"), (BLUE, "png"), (SONG, "wav"))
+        f"{media_types.check(d, 'x').sha256}.{e}"
+        for d, e in ((RED, "png"), (BLUE, "png"), (SONG, "wav"))
     )
 
 
@@ -120,7 +121,7 @@ def test_missing_unreadable_and_oversized_media_are_row_problems(app):
             [("q.zip", bundle(extra, rows))],
             bank="p",
             dry_run=True,
-            media_limits=media.MediaLimits(max_av=20_000),
+            media_limits=media_types.MediaLimits(max_av=20_000),
         )
         data = report.to_json("en")
     assert report.ok and report.imported == 4
@@ -177,7 +178,7 @@ def test_anchored_and_wps_pictures_import(app):
         q = db.session.scalars(
             db.select(Question).where(Question.bank.has(name="wps"), Question.stem.like("图中%"))
         ).one()
-        assert q.media_links[0].sha256 == media.check(GREEN, "x").sha256
+        assert q.media_links[0].sha256 == media_types.check(GREEN, "x").sha256
 
 
 def test_wps_cell_with_a_missing_picture_is_a_problem(app):
@@ -195,7 +196,7 @@ def test_wps_cell_with_a_missing_picture_is_a_problem(app):
 def test_media_route_headers(app, client):
     with app.app_context():
         service.import_files([("q.zip", bundle())], bank="m")
-    sha = media.check(RED, "x").sha256
+    sha = media_types.check(RED, "x").sha256
     resp = client.get(f"/media/{sha}.png")
     assert resp.status_code == 200 and resp.data == RED
     assert resp.headers["Content-Type"] == "image/png"
@@ -206,7 +207,7 @@ def test_media_route_headers(app, client):
     )
     assert resp.headers["ETag"] == f'"{sha}"'
     assert client.get(f"/media/{sha}.png", headers={"If-None-Match": f'"{sha}"'}).status_code == 304
-    song = media.check(SONG, "x").sha256
+    song = media_types.check(SONG, "x").sha256
     part = client.get(f"/media/{song}.wav", headers={"Range": "bytes=0-99"})
     assert part.status_code == 206 and len(part.data) == 100
     assert part.headers["Content-Type"] == "audio/wav"
@@ -282,7 +283,7 @@ def test_editor_upload_and_remove(app, organizer_client):
         },
     )
     with app.app_context():
-        assert db.session.get(Question, qid).fingerprint == media.fingerprint(
+        assert db.session.get(Question, qid).fingerprint == media_collect.fingerprint(
             "图中是哪座城市的地标？", ["北京", "上海", "广州", "深圳"], None, [sha]
         )
     resp = organizer_client.post(f"/bank/question/{qid}/media/{sha}/delete")

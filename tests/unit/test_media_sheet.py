@@ -18,7 +18,7 @@ import zlib
 
 import openpyxl
 
-from question_bank import media, media_sheet, sheets
+from question_bank import bundles, sheet_pictures, sheets
 
 # --------------------------------------------------------------------------- tiny media
 
@@ -259,17 +259,17 @@ def test_anchored_pictures_are_found_at_their_rows():
     red, blue = png(rgb=(255, 0, 0)), png(rgb=(0, 0, 255))
     data = with_anchored_pictures(workbook_bytes(PICTURE_ROWS), [(1, 7, red), (2, 7, blue)])
     sheets.read_bytes(data, "pics.xlsx")  # still a valid workbook for the reader
-    found = media_sheet.pictures(data)
+    found = sheet_pictures.pictures(data)
     assert [(p.row, p.how, p.part) for p in found["Sheet"]] == [
         (2, "anchor", "xl/media/image1.png"),
         (3, "anchor", "xl/media/image2.png"),
     ]
-    assert media_sheet.read_part(data, "xl/media/image2.png", 1000) == blue
+    assert sheet_pictures.read_part(data, "xl/media/image2.png", 1000) == blue
 
 
 def test_one_cell_anchor():
     data = with_anchored_pictures(workbook_bytes(PICTURE_ROWS), [(3, 2, png())], one_cell=True)
-    assert [p.row for p in media_sheet.pictures(data)["Sheet"]] == [4]
+    assert [p.row for p in sheet_pictures.pictures(data)["Sheet"]] == [4]
 
 
 def test_wps_dispimg_cells():
@@ -282,13 +282,13 @@ def test_wps_dispimg_cells():
     book = sheets.read_bytes(data, "wps.xlsx")
     cells = [c for _, row in book.sheets[0].rows for c in row]
     assert '=DISPIMG("ID_4F1B2C3D",1)' in cells  # calamine gives the cached value
-    found = media_sheet.pictures(data)["Sheet"]
+    found = sheet_pictures.pictures(data)["Sheet"]
     assert [(p.row, p.how) for p in found] == [(2, "cell"), (3, "cell")]
 
 
 def test_no_pictures_and_broken_packages():
-    assert media_sheet.pictures(workbook_bytes(PICTURE_ROWS)) == {}
-    assert media_sheet.pictures(b"not a zip") == {}
+    assert sheet_pictures.pictures(workbook_bytes(PICTURE_ROWS)) == {}
+    assert sheet_pictures.pictures(b"not a zip") == {}
 
 
 def test_bundle_lookup_is_a_dict_lookup():
@@ -299,7 +299,7 @@ def test_bundle_lookup_is_a_dict_lookup():
             "题库/audio/song.wav": wav(0.1),
         }
     )
-    b = media.open_bundle(data, "b.zip")
+    b = bundles.open_bundle(data, "b.zip")
     assert [s[0] for s in b.sheets] == ["题库/题库.xlsx"]
     key = b.sheets[0][1]
     assert b.find("media/长城.png", key) == "题库/media/长城.png"

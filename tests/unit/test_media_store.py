@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from question_bank import media
+from question_bank import bundles, media_collect, media_store, media_types
 from question_bank import messages as m
 
 from .test_media_sheet import PICTURE_ROWS, jpeg_header, png, wav, workbook_bytes, zip_bundle
@@ -36,43 +36,43 @@ from .test_media_sheet import PICTURE_ROWS, jpeg_header, png, wav, workbook_byte
     ],
 )
 def test_sniff_by_content(data, ext):
-    assert media.sniff(data) == ext
+    assert media_types.sniff(data) == ext
 
 
 def test_check_picture_size_and_label():
-    blob = media.check(png(8, 6), "图片/长城.JPG")  # mislabelled: a PNG named .JPG
+    blob = media_types.check(png(8, 6), "图片/长城.JPG")  # mislabelled: a PNG named .JPG
     assert (blob.ext, blob.kind, blob.width, blob.height) == ("png", "image", 8, 6)
     assert blob.name == "长城.png" and blob.url == f"/media/{blob.sha256}.png"
-    assert media.check(jpeg_header(4, 3), "x").width == 4
+    assert media_types.check(jpeg_header(4, 3), "x").width == 4
 
 
 def test_check_refuses_unreadable_truncated_and_large():
-    with pytest.raises(media.MediaError) as err:
-        media.check(b"not an image", "a.png")
+    with pytest.raises(media_types.MediaError) as err:
+        media_types.check(b"not an image", "a.png")
     assert err.value.code == "media_unreadable"
-    with pytest.raises(media.MediaError):
-        media.check(png()[:-12], "cut.png")  # truncated: no IEND
-    limits = media.MediaLimits(max_image=100, max_av=200)
-    with pytest.raises(media.MediaError) as err:
-        media.check(png(40, 40, (1, 2, 3)) + b"\x00" * 200, "big.png", limits)
+    with pytest.raises(media_types.MediaError):
+        media_types.check(png()[:-12], "cut.png")  # truncated: no IEND
+    limits = media_types.MediaLimits(max_image=100, max_av=200)
+    with pytest.raises(media_types.MediaError) as err:
+        media_types.check(png(40, 40, (1, 2, 3)) + b"\x00" * 200, "big.png", limits)
     assert err.value.code in ("media_too_large", "media_unreadable")
-    with pytest.raises(media.MediaError) as err:
-        media.check(wav(0.5), "long.wav", limits)
+    with pytest.raises(media_types.MediaError) as err:
+        media_types.check(wav(0.5), "long.wav", limits)
     assert err.value.code == "media_too_large_av"
     text = m.text("media_too_large_av", "zh", value="x.wav", size="1 MB", limit="2 MB")
     assert "x.wav" in text and "音视频" in text
 
 
 def test_store_paths_come_from_the_digest_only(tmp_path):
-    blob = media.check(png(), "../../etc/passwd.png")
-    path = media.save(str(tmp_path), blob)
+    blob = media_types.check(png(), "../../etc/passwd.png")
+    path = media_store.save(str(tmp_path), blob)
     assert path == os.path.join(str(tmp_path), "media", blob.sha256[:2], blob.sha256 + ".png")
     assert open(path, "rb").read() == blob.data
-    assert media.save(str(tmp_path), blob) == path  # stored once
+    assert media_store.save(str(tmp_path), blob) == path  # stored once
     assert blob.name == "passwd.png"
     for sha, ext in (("../" * 3 + "x", "png"), ("a" * 64, "exe"), ("A" * 64, "png")):
         with pytest.raises(ValueError):
-            media.path_for(str(tmp_path), sha, ext)
+            media_store.path_for(str(tmp_path), sha, ext)
     assert sorted(os.listdir(tmp_path)) == ["media"]
 
 
@@ -105,7 +105,7 @@ SHEET = workbook_bytes(PICTURE_ROWS)
 def test_hostile_zip_paths_refuse_the_whole_file(name, mode):
     data = _raw_zip([("q.xlsx", SHEET, 0), (name, png(), mode)])
     with pytest.raises(m.ImportRefused) as err:
-        media.open_bundle(data, "bad.zip")
+        bundles.open_bundle(data, "bad.zip")
     assert err.value.code == "bundle_unsafe_path"
     assert "unsafe" in err.value.message("en") and "不安全" in err.value.message("zh")
 
@@ -116,14 +116,14 @@ def test_zip_bomb_and_limits():
         zf.writestr("q.xlsx", SHEET)
         zf.writestr("media/zeros.wav", b"\x00" * (8 * 1024 * 1024))
     with pytest.raises(m.ZipBomb):
-        media.open_bundle(buf.getvalue(), "bomb.zip")
+        bundles.open_bundle(buf.getvalue(), "bomb.zip")
     small = zip_bundle({"q.xlsx": SHEET, "a.png": png()})
     with pytest.raises(m.FileTooLarge):
-        media.open_bundle(small, "x.zip", media.MediaLimits(max_bundle=100))
+        bundles.open_bundle(small, "x.zip", media_types.MediaLimits(max_bundle=100))
     with pytest.raises(m.ZipBomb):
-        media.open_bundle(small, "x.zip", media.MediaLimits(max_entries=1))
+        bundles.open_bundle(small, "x.zip", media_types.MediaLimits(max_entries=1))
     with pytest.raises(m.NotASpreadsheet):
-        media.open_bundle(zip_bundle({"a.png": png()}), "x.zip")
+        bundles.open_bundle(zip_bundle({"a.png": png()}), "x.zip")
 
 
 class _Cp437Info(zipfile.ZipInfo):
@@ -136,19 +136,19 @@ class _Cp437Info(zipfile.ZipInfo):
 
 
 def test_bundle_detection_and_gbk_names():
-    assert not media.is_bundle(SHEET)  # an .xlsx is a zip, but a workbook
-    assert media.is_bundle(zip_bundle({"q.xlsx": SHEET}))
+    assert not bundles.is_bundle(SHEET)  # an .xlsx is a zip, but a workbook
+    assert bundles.is_bundle(zip_bundle({"q.xlsx": SHEET}))
     buf = io.BytesIO()  # a Windows zip: GBK bytes in the name, no UTF-8 flag
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("q.xlsx", SHEET)
         info = _Cp437Info("media/长城.png".encode("gbk").decode("cp437"))
         zf.writestr(info, png())
-    b = media.open_bundle(buf.getvalue(), "win.zip")
+    b = bundles.open_bundle(buf.getvalue(), "win.zip")
     assert b.find("长城.png") == "media/长城.png"
 
 
 def test_collector_caps_the_import():
-    c = media.Collector(media.MediaLimits(max_import=len(png()) + 10))
+    c = media_collect.Collector(media_types.MediaLimits(max_import=len(png()) + 10))
     first = c.add(png(), "a.png")
     assert c.add(png(), "b.png").sha256 == first.sha256  # the same file counts once
     with pytest.raises(m.ImportRefused) as err:
