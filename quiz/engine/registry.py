@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .setting_specs import SPECS
+
 # What a page may offer during a question of the format (the snapshot's "capabilities").
 CAPABILITIES = (
     "buzzers",           # the phones show a buzzer; buzz, fouls and lock-outs apply
@@ -82,7 +84,6 @@ def register(fmt: Any) -> Any:
            if not ok(getattr(fmt, key))]
     if bad:
         raise FormatError(f"round format {name} declares wrongly: {'; '.join(bad)}")
-    from .settings import SPECS  # settings reads the registry: imported when needed
     unchecked = sorted(k for k in fmt.defaults if k not in fmt.specs and k not in SPECS)
     if unchecked:
         raise FormatError(f"round format {name} has settings without a validator in specs: "

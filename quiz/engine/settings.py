@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping
 from . import registry
 from .checks import is_int
 from .errors import RuleError
+from .setting_specs import SPECS
 
 
 class _RoundDefaults(Mapping):
@@ -38,31 +39,6 @@ CONTEST_DEFAULTS: dict = {
     "tiebreak": {},               # overrides of the buzz defaults for tie-break questions
     "undo_depth": 30,
 }
-
-_POINTS = ("int", -10000, 10000)
-_PENALTY = ("int", -10000, 0)
-_SECONDS = ("int", 1, 3600)
-SPECS: dict[str, tuple] = {
-    "order": ("choice", ("seat", "drawn")),
-    "answer_time": _SECONDS,
-    "buzz_window": _SECONDS,
-    "auto_open_s": ("int_or_none", 0, 3600),
-    "right_points": ("int", 0, 10000),
-    "wrong_points": _PENALTY,
-    "timeout_points": ("int_or_none", -10000, 0),
-    "foul_points": _PENALTY,
-    "foul_lockout": ("bool",),
-    "reopen_after_wrong": ("bool",),
-    "values": ("values",),
-    "turns_per_team": ("int", 1, 100),
-    "allow_pass": ("bool",),
-    "per": ("choice", ("team", "player")),
-    "speed_bonus": ("int", 0, 10000),
-    "partial_credit": ("bool",),
-    "tiebreak_counts_in_score": ("bool",),
-    "undo_depth": ("int", 1, 200),
-}
-
 
 def _check(key: str, value: object, where: str, specs: dict) -> object:
     spec = specs.get(key) or SPECS[key]
