@@ -23,7 +23,7 @@ RANK = {"base": 0, "engine": 1, "record": 2, "live": 3, "setup": 4, "web": 5, "c
 BANK_FOR_ALL = {"question_bank.service"}
 BANK_FOR_ROOT = {"question_bank", "question_bank.models"}
 ROOT_MODULES = {"quiz.factory", "quiz.record.schema"}
-# the bank's pure readers: cells in, questions and problems out (docs/architecture-bank.md)
+# the bank's pure readers: cells in, questions and problems out (docs/bank-code.md)
 BANK_PURE = ("answers", "bundles", "cellformat", "fixes", "headers", "layouts", "map_messages",
              "media_collect", "media_messages", "media_types", "messages", "normalize",
              "parsed", "row_reader", "sheet_pictures", "sheets")

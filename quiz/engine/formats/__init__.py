@@ -1,7 +1,7 @@
 """The round formats: one module each, registered here (see quiz/engine/registry.py).
 
 ``formats.get(kind)``, ``formats.all()`` and ``formats.register(module_or_class)`` are the
-registry's; docs/architecture-formats.md tells how to add a format.
+registry's; docs/adding-a-format.md tells how to add a format.
 """
 from __future__ import annotations
 
