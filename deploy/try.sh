@@ -12,7 +12,7 @@
 # QUIZ_TRY_PG_PORT (55432), QUIZ_TRY_REDIS_PORT (56379), QUIZ_TRY_BIND (127.0.0.1: nginx's
 # address; 0.0.0.0 lets phones on the LAN in). Needs: nginx, postgresql, redis-server,
 # openssl (Debian: apt-get install nginx postgresql redis-server openssl) and the project's
-# .venv (make run once). Not for production: docs/scaling.md, "Deploying", says what is.
+# .venv (make run once). Not for production: docs/scaling.md says what is.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DIR=${QUIZ_TRY_DIR:-/tmp/quiz-try}
