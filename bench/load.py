@@ -137,6 +137,18 @@ def idle_window(pids, seconds: float) -> tuple[float, list[int]]:
     return t1 - t0, [b - a for a, b in zip(c0, c1, strict=True)]
 
 
+def all_delivered(fleet, last: tuple[float, int], timeout: float = 30.0) -> list[dict]:
+    """Wait (bounded) until every phone holds the state of the ``last`` send: on a busy
+    machine the phone processes read late, and the server's writes of the last broadcasts
+    would otherwise fall into the idle window after them (and be subtracted)."""
+    deadline = time.time() + timeout
+    while True:
+        time.sleep(0.3)
+        collected = fleet.phones("collect")
+        if broadcast_latencies(collected, [last])[1] == 0 or time.time() > deadline:
+            return collected
+
+
 def timed_broadcasts(fleet, pids, count, gap, make_cmd, event="host", idle_s=2.0) -> dict:
     """``count`` state-changing commands ``gap`` apart: CPU per broadcast and phone latency.
 
@@ -154,7 +166,7 @@ def timed_broadcasts(fleet, pids, count, gap, make_cmd, event="host", idle_s=2.0
             raise RuntimeError(f"broadcast command refused: {r['ack']}")
         sends.append((r["sent"], r["ack"].get("version", 0)))
         time.sleep(gap)
-    time.sleep(0.5)
+    collected = all_delivered(fleet, sends[-1])
     t1, c1 = cpu_now(pids)
     after = idle_window(pids, idle_s)
     span = t1 - t0
@@ -162,9 +174,11 @@ def timed_broadcasts(fleet, pids, count, gap, make_cmd, event="host", idle_s=2.0
             zip(before[1], after[1], strict=True)]
     gross = [(y - x) / 1e9 for x, y in zip(c0, c1, strict=True)]
     per = [max(0.0, g - rate * span) / count for g, rate in zip(gross, idle, strict=True)]
-    collected = fleet.phones("collect")
     lat, missed = broadcast_latencies(collected, sends, arrived=True)
     read, _ = broadcast_latencies(collected, sends)
+    print(f"    {count} broadcasts in {span:.1f} s: CPU {sum(gross) * 1000:.0f} ms, idle "
+          f"{sum(idle) * 1000:.0f} ms/s before and after ({before[0]:.1f} + {after[0]:.1f} s)",
+          flush=True)
     return {"cpu": sum(per), "cpu_per_process": per, "cpu_gross": sum(gross) / count,
             "idle": sum(idle), "count": count, "lat": lat, "read": read, "missed": missed}
 

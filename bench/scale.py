@@ -227,7 +227,8 @@ def buzz_question(fleet: Fleet, n: int, pids: list[int]) -> dict:
     ok = [r for r in fired if r.get("ok")]
     out = {"fired": len(fired), "ok": len(ok), "qid": qid, "proj": None, "phones": [],
            "span": max((r["acked"] for r in fired if r.get("acked")), default=at) - at,
-           "errors": sorted({str(r.get("error")) for r in fired if not r.get("ok")})}
+           "errors": sorted({str(r.get("error")) for r in fired if not r.get("ok")}),
+           "busy": sum(1 for r in fired if r.get("error") == "busy")}
     if ok:
         win = min(ok, key=lambda r: r["version"])
         t_scr = first_at_least(screen, win["version"], win["sent"], arrived=True)
@@ -323,7 +324,7 @@ def report(rows: list[dict], args, load_note: str) -> None:
     t = []
     for r in rows:
         if "bc" not in r:
-            t.append([r["k"], r.get("failed", "?")] + ["-"] * 13)
+            t.append([r["k"], r.get("failed", "?")] + ["-"] * 15)
             continue
         bc, qs = r["bc"], r.get("buzz", [])
         per = bc["cpu_per_process"]
@@ -339,6 +340,7 @@ def report(rows: list[dict], args, load_note: str) -> None:
             " ".join(f"{c * 1000:.1f}" for c in per), f"{total * 1000:.1f}",
             f"{total / max(1, r['held']) * 1e6:.1f}",
             f"{1 / (10 * total / max(1, r['held'])):.0f}" if total else "-",
+            sum(q["busy"] for q in qs),
             f"{bdb['commits'] / bdb['commands']:.2f}" if bdb.get("commands") else "-",
             f"{zdb.get('commits', 0)} / {zdb.get('rollbacks', 0)} / {zdb.get('commands', 0)}",
             f"{zdb['commits'] / zdb['seconds']:.0f}" if zdb.get("seconds") else "-",
@@ -349,9 +351,9 @@ def report(rows: list[dict], args, load_note: str) -> None:
     print_table(["K", "phones held", "all phones p50 / p99 ms", "missed",
                  "buzz -> projector p99 ms", "one winner, all agree",
                  "CPU ms/broadcast per process", "sum ms", "µs per phone (sum)",
-                 "phones per core at 10 broadcasts/s",
+                 "phones per core at 10 broadcasts/s", "buzzes refused busy",
                  "commits per command (broadcasts)",
-                 "storms: commits / rollbacks / commands", "storm commits/s",
+                 "buzz phase: commits / rollbacks / commands", "storm commits/s",
                  "Redis PUBLISH per broadcast / in storms", "storm PUBLISH/s",
                  "RSS MiB per process"], t)
     for r in rows:
