@@ -249,7 +249,7 @@ def run_k(k: int, args, services: Services, workdir: str) -> dict:
     env = {"DATABASE_URL": db_url, "REDIS_URL": services.redis_url, "QUIZ_DEMO": "0",
            "SECRET_KEY": "scale-bench-secret"}
     servers = [OurServer("gevent", workdir, extra_env=env) for _ in range(k)]
-    fleet = Fleet(args.workers, idle_phones=True, realtime_stage=True)
+    fleet = Fleet(args.workers, idle_phones=args.phone_policy == "idle", realtime_stage=True)
     try:
         info = servers[0].start(bench_contest(buzz_questions=args.questions, storm=False))
         for s in servers[1:]:
@@ -319,7 +319,8 @@ def run_k(k: int, args, services: Services, workdir: str) -> dict:
 def report(rows: list[dict], args, load_note: str) -> None:
     print(f"\n{args.phones} phones spread evenly; host on process 1, projector on process 2 "
           f"(K >= 2); {args.broadcasts} broadcasts and {args.questions} buzz-in questions per "
-          f"K; {args.workers} phone client processes (SCHED_IDLE); {os.cpu_count()} cores; "
+          f"K; {args.workers} phone client processes ({args.phone_policy}); "
+          f"{os.cpu_count()} cores; "
           f"{load_note}")
     t = []
     for r in rows:
@@ -369,6 +370,9 @@ def main(argv=None) -> int:
     ap.add_argument("--broadcasts", type=int, default=60)
     ap.add_argument("--questions", type=int, default=3, help="buzz-in questions per K")
     ap.add_argument("--workers", type=int, default=3, help="phone client processes")
+    ap.add_argument("--phone-policy", choices=["idle", "normal"], default="idle",
+                    help="the phone processes' scheduling policy, as bench/load.py --phones "
+                         "(normal on a machine loaded by other work: idle ones starve there)")
     ap.add_argument("--budget", type=float, default=600, help="seconds in all, at most")
     args = ap.parse_args(argv)
     started = time.time()
