@@ -251,9 +251,11 @@ def run_k(k: int, args, services: Services, workdir: str) -> dict:
     servers = [OurServer("gevent", workdir, extra_env=env) for _ in range(k)]
     fleet = Fleet(args.workers, idle_phones=args.phone_policy == "idle", realtime_stage=True)
     try:
-        info = servers[0].start(bench_contest(buzz_questions=args.questions, storm=False))
-        for s in servers[1:]:
-            s.sp.start(timeout=60)
+        os.makedirs(servers[0].sp.instance_path, exist_ok=True)
+        info = servers[0].sp.create_contest(
+            bench_contest(buzz_questions=args.questions, storm=False), workdir)
+        for s in servers:       # one after the other: the first builds the schema
+            s.sp.start(timeout=args.start_timeout)
             s.pid = s.sp.proc.pid
         pids, ports = [s.pid for s in servers], [s.port for s in servers]
         code, key = info["code"], info["host_key"]
@@ -373,7 +375,10 @@ def main(argv=None) -> int:
     ap.add_argument("--phone-policy", choices=["idle", "normal"], default="idle",
                     help="the phone processes' scheduling policy, as bench/load.py --phones "
                          "(normal on a machine loaded by other work: idle ones starve there)")
-    ap.add_argument("--budget", type=float, default=600, help="seconds in all, at most")
+    ap.add_argument("--budget", type=float, default=600,
+                    help="seconds in all: no new K starts after this")
+    ap.add_argument("--start-timeout", type=float, default=120,
+                    help="seconds a server process may take to start (a loaded machine)")
     args = ap.parse_args(argv)
     started = time.time()
     load0 = os.getloadavg()

@@ -130,8 +130,8 @@ def deployment(tmp_path, database):  # noqa: F811 - the fixture imported above
         "questions": [question(stem="抢答 1")]}])
     made = a.create_contest(spec, tmp_path)
     try:
-        a.start()
-        b.start()
+        a.start(timeout=90)     # a busy CI machine: the default 30 s was seen too short
+        b.start(timeout=90)
         proxy.start()
         yield a, b, proxy, made
     finally:
