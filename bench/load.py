@@ -7,8 +7,10 @@ instance folder, creates a 10-team contest through the CLI, connects the host, o
 over several client processes), and the phones join the teams round-robin. Then:
 
 * broadcasts: the host sends ``adjust_score`` commands (each changes the state, so every phone
-  receives ``state``); server CPU per broadcast from /proc/<pid>/stat (idle CPU subtracted) and
-  the phone receive latency;
+  receives ``state``): ``--runs`` runs (4) of ``--broadcasts`` (60) each, alternating with the
+  bare server's; server CPU per broadcast from the scheduler's per-thread count
+  (/proc/<pid>/task/*/schedstat, ns), the idle rate of 2 s windows before and after each run
+  subtracted, printed as the median run with the spread; and the phone receive latency;
 * buzz-in questions: the host opens the buzzers and every phone of every team buzzes at the same
   moment; buzz -> projector (the ``screen`` receives the state with the winner) and buzz -> all
   phones know, both from the winning buzz's send time; exactly one rank-1 buzz per question
@@ -40,6 +42,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -109,46 +112,94 @@ def host_state(fleet: Fleet, settle=0.2) -> dict:
     return state
 
 
-def idle_cpu_rate(pid: int, seconds: float = 1.0) -> float:
-    c0, t0 = cpu_seconds(pid), time.time()
+def cpu_ns(pid: int) -> int:
+    """CPU time of every thread of ``pid`` so far, in ns (the scheduler's own count, exact;
+    /proc/PID/stat's utime + stime move in 10 ms ticks)."""
+    total = 0
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/schedstat") as fh:
+                total += int(fh.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass        # a thread that just ended
+    return total
+
+
+def cpu_now(pids) -> tuple[float, list[int]]:
+    return time.time(), [cpu_ns(p) for p in pids]
+
+
+def idle_window(pids, seconds: float) -> tuple[float, list[int]]:
+    """(seconds, CPU ns per process) over a window in which nothing is sent."""
+    t0, c0 = cpu_now(pids)
     time.sleep(seconds)
-    return (cpu_seconds(pid) - c0) / (time.time() - t0)
+    t1, c1 = cpu_now(pids)
+    return t1 - t0, [b - a for a, b in zip(c0, c1, strict=True)]
 
 
-def timed_broadcasts(fleet, pid, count, gap, make_cmd, event="host") -> dict:
-    """``count`` state-changing commands ``gap`` apart: CPU per broadcast and phone latency."""
-    idle = idle_cpu_rate(pid)
+def all_delivered(fleet, last: tuple[float, int], timeout: float = 30.0) -> list[dict]:
+    """Wait (bounded) until every phone holds the state of the ``last`` send: on a busy
+    machine the phone processes read late, and the server's writes of the last broadcasts
+    would otherwise fall into the idle window after them (and be subtracted)."""
+    deadline = time.time() + timeout
+    while True:
+        time.sleep(0.3)
+        collected = fleet.phones("collect")
+        if broadcast_latencies(collected, [last])[1] == 0 or time.time() > deadline:
+            return collected
+
+
+def timed_broadcasts(fleet, pids, count, gap, make_cmd, event="host", idle_s=2.0) -> dict:
+    """``count`` state-changing commands ``gap`` apart: CPU per broadcast and phone latency.
+
+    CPU per broadcast per process = (its CPU over the broadcasts - its idle rate x their span)
+    / count, the idle rate measured in a window of ``idle_s`` before and one after (pings,
+    presence: 30-40 ms a second at 1000 phones)."""
+    pids = [pids] if isinstance(pids, int) else list(pids)
     fleet.phones("reset")
+    before = idle_window(pids, idle_s)
     sends = []
-    c0, t0 = cpu_seconds(pid), time.time()
+    t0, c0 = cpu_now(pids)
     for i in range(count):
         r = fleet.stage("call", conn=HOST, event=event, data=make_cmd(i))
         if not r["ack"].get("ok"):
             raise RuntimeError(f"broadcast command refused: {r['ack']}")
         sends.append((r["sent"], r["ack"].get("version", 0)))
         time.sleep(gap)
-    time.sleep(0.5)
-    cpu, span = cpu_seconds(pid) - c0, time.time() - t0
-    collected = fleet.phones("collect")
+    collected = all_delivered(fleet, sends[-1])
+    t1, c1 = cpu_now(pids)
+    after = idle_window(pids, idle_s)
+    span = t1 - t0
+    idle = [(b + a) / 1e9 / (before[0] + after[0]) for b, a in
+            zip(before[1], after[1], strict=True)]
+    gross = [(y - x) / 1e9 for x, y in zip(c0, c1, strict=True)]
+    per = [max(0.0, g - rate * span) / count for g, rate in zip(gross, idle, strict=True)]
     lat, missed = broadcast_latencies(collected, sends, arrived=True)
     read, _ = broadcast_latencies(collected, sends)
-    return {"cpu": max(0.0, cpu - idle * span) / count, "cpu_gross": cpu / count,
-            "idle": idle, "lat": lat, "read": read, "missed": missed}
+    print(f"    {count} broadcasts in {span:.1f} s: CPU {sum(gross) * 1000:.0f} ms, idle "
+          f"{sum(idle) * 1000:.0f} ms/s before and after ({before[0]:.1f} + {after[0]:.1f} s)",
+          flush=True)
+    return {"cpu": sum(per), "cpu_per_process": per, "cpu_gross": sum(gross) / count,
+            "idle": sum(idle), "count": count, "lat": lat, "read": read, "missed": missed}
 
 
-def merge(parts: list[dict]) -> dict:
-    return {"cpu": sum(p["cpu"] for p in parts) / len(parts),
-            "lat": [x for p in parts for x in p["lat"]],
-            "read": [x for p in parts for x in p["read"]],
-            "missed": sum(p["missed"] for p in parts)}
+def merge(runs: list[dict]) -> dict:
+    """Several runs of timed_broadcasts: the median run's CPU, the spread, every latency."""
+    cpus = sorted(r["cpu"] for r in runs)
+    return {"cpu": statistics.median(cpus), "cpu_runs": [r["cpu"] for r in runs],
+            "cpu_min": cpus[0], "cpu_max": cpus[-1],
+            "idle": statistics.median(r["idle"] for r in runs),
+            "count": sum(r["count"] for r in runs),
+            "lat": [x for r in runs for x in r["lat"]],
+            "read": [x for r in runs for x in r["read"]],
+            "missed": sum(r["missed"] for r in runs)}
 
 
 def compare_broadcasts(args, workdir, fleet, pid, n, teams, snap) -> tuple[dict, dict | None]:
     """Our adjust_score broadcasts and the bare server's broadcasts of the same snapshot to
-    as many clients, in alternating batches (so a change in the machine's load hits both)."""
+    as many clients: ``args.runs`` runs of each, ``args.broadcasts`` broadcasts a run,
+    alternating (so a change in the machine's load hits both)."""
     gap = 0.25 + n * 0.0005
-    batches = 4
-    per = max(1, args.broadcasts // batches)
     ours, bares = [], []
     bfleet = Fleet(args.workers, idle_phones=args.phones == "idle")
     bare = None
@@ -166,15 +217,20 @@ def compare_broadcasts(args, workdir, fleet, pid, n, teams, snap) -> tuple[dict,
         if bare is not None:
             bare.stop()
         bare = None
+    per = args.broadcasts
     try:
         with Spy(args, pid, f"broadcast-{n}"):
-            for b in range(batches):
+            for b in range(args.runs):
                 ours.append(timed_broadcasts(fleet, pid, per, gap, lambda i, b=b: {
                     "action": "adjust_score", "team": teams[(b * per + i) % len(teams)],
                     "delta": 1, "reason": "bench"}))
                 if bare is not None:
                     bares.append(timed_broadcasts(bfleet, bare.pid, per, gap,
                                                   lambda i: snap, event="go"))
+                print(f"  N={n}: broadcast run {b + 1}/{args.runs}: ours "
+                      f"{ours[-1]['cpu'] * 1000:.1f} ms"
+                      + (f", bare {bares[-1]['cpu'] * 1000:.1f} ms" if bares else ""),
+                      flush=True)
     finally:
         if bare is not None:
             bare.stop()
@@ -362,6 +418,23 @@ def _p(values, p):
     return ms(pct(values, p))
 
 
+def spread_us(m: dict, n: int) -> str:
+    """'median (min-max)' of a merged measurement's CPU per phone, in µs."""
+    return (f"{m['cpu'] / n * 1e6:.1f} ({m['cpu_min'] / n * 1e6:.1f}-"
+            f"{m['cpu_max'] / n * 1e6:.1f})")
+
+
+def ratios(ours: dict, bare: dict | None) -> str:
+    """Ours / bare, run by run (the runs alternate): 'median (min-max)'."""
+    if not bare:
+        return "-"
+    rs = sorted(o / b for o, b in zip(ours["cpu_runs"], bare["cpu_runs"], strict=False)
+                if b)
+    if not rs:
+        return "-"
+    return f"{statistics.median(rs):.2f} ({rs[0]:.2f}-{rs[-1]:.2f})"
+
+
 def report(rows: list[dict], args) -> None:
     print()
     print(f"mode {args.mode}; {args.broadcasts} broadcasts and {args.questions} buzz-in "
@@ -386,20 +459,23 @@ def report(rows: list[dict], args) -> None:
     print("\nLatencies run from the send to the frame's arrival at the client's socket (the"
           "\nkernel's receive timestamp: what a device with its own CPU sees); 'read' columns:"
           "\nwhen the client process, shared by hundreds of phones, got round to reading it.")
-    print("\nServer CPU per broadcast (adjust_score -> all phones), ours vs bare Flask-SocketIO")
+    print("\nServer CPU per broadcast (adjust_score -> all phones), ours vs bare Flask-SocketIO:"
+          f"\n{args.runs} runs of {args.broadcasts} broadcasts each, alternating; idle rate "
+          "(2 s before and after each run) subtracted; median run (min-max)")
     t2 = []
     for r in rows:
         bc, bare = r.get("bc"), r.get("bare")
         if not bc:
             continue
-        ratio = f"{bc['cpu'] / bare['cpu']:.2f}" if bare and bare["cpu"] else "-"
-        t2.append([r["n"], f"{bc['cpu'] * 1000:.1f}",
-                   f"{bc['cpu'] / r['n'] * 1e6:.0f}",
-                   f"{bare['cpu'] * 1000:.1f}" if bare else "-", ratio,
+        t2.append([r["n"], f"{bc['cpu'] * 1000:.1f}", spread_us(bc, r["n"]),
+                   f"{bc['idle'] * 1000:.0f}",
+                   f"{bare['cpu'] * 1000:.1f}" if bare else "-",
+                   spread_us(bare, r["n"]) if bare else "-", ratios(bc, bare),
                    _p(bc["lat"], 50), _p(bc["lat"], 99), _p(bc["read"], 99), bc["missed"],
                    _p(bare["lat"], 50) if bare else "-", _p(bare["lat"], 99) if bare else "-",
                    _p(bare["read"], 99) if bare else "-"])
-    print_table(["N", "ours CPU ms", "ours µs/phone", "bare CPU ms", "ratio",
+    print_table(["N", "ours CPU ms", "ours µs/phone (min-max)", "ours idle ms/s",
+                 "bare CPU ms", "bare µs/phone (min-max)", "ratio median (min-max)",
                  "ours p50 ms", "ours p99 ms", "ours read p99", "missed", "bare p50 ms",
                  "bare p99 ms", "bare read p99"], t2)
     print("\nBuzz-in: every phone of every team buzzes at once")
@@ -456,7 +532,10 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="Load benchmark (issue 6)")
     ap.add_argument("--sizes", default="100,500,1000,2000")
     ap.add_argument("--mode", default="gevent", choices=["gevent", "threading", "eventlet"])
-    ap.add_argument("--broadcasts", type=int, default=20)
+    ap.add_argument("--broadcasts", type=int, default=60,
+                    help="broadcasts per run (CPU per broadcast: at least 60)")
+    ap.add_argument("--runs", type=int, default=4,
+                    help="broadcast runs per N, ours and the bare server's alternating")
     ap.add_argument("--questions", type=int, default=5, help="buzz-in questions per N")
     ap.add_argument("--storm-max", type=int, default=1000,
                     help="the all-answer storm runs for N up to this")

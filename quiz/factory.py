@@ -62,6 +62,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from quiz.live import handlers  # noqa: F401
 
     _init_socketio(app)
+    from quiz.web import proxy
+
+    proxy.init_app(app)  # outermost: the socket layer sees the client's address too
 
     from quiz.base import i18n
 

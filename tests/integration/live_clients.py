@@ -8,9 +8,9 @@ import socketio
 class Client:
     """One connection (host, screen or phone) that keeps the newest `state` and its `me`."""
 
-    def __init__(self, url, auth, connect=True):
-        self.url, self.auth = url, auth
-        self.sio = socketio.Client(reconnection=False)
+    def __init__(self, url, auth, connect=True, transports=("websocket",), http_session=None):
+        self.url, self.auth, self.transports = url, auth, list(transports)
+        self.sio = socketio.Client(reconnection=False, http_session=http_session)
         self.state = None
         self.me = None
         self.states = 0
@@ -22,7 +22,7 @@ class Client:
             self.connect()
 
     def connect(self, timeout=10):
-        self.sio.connect(self.url, auth=self.auth, transports=["websocket"],
+        self.sio.connect(self.url, auth=self.auth, transports=self.transports,
                          wait_timeout=timeout)
         return self
 
