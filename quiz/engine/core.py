@@ -10,7 +10,7 @@ HOST_COMMANDS = frozenset({
     "start_round", "show_question", "open_buzzers", "close_buzzers", "judge", "reveal", "next",
     "pause", "resume", "swap_question", "adjust_score", "undo", "start_tiebreak", "lock_lobby",
     "unlock_lobby", "foul", "choose_wager", "pass", "close_answers", "finish",
-    "arrange_round",
+    "arrange_round", "decide_buzz",
 })
 PLAYER_COMMANDS = frozenset({"buzz", "answer", "choose_wager", "pass"})
 SYSTEM_COMMANDS = frozenset({"tick"})
@@ -25,11 +25,13 @@ HOST_HANDLERS = {
     "start_tiebreak": flow.cmd_start_tiebreak, "lock_lobby": flow.cmd_lock_lobby,
     "unlock_lobby": flow.cmd_unlock_lobby, "foul": buzz.cmd_foul,
     "close_answers": all_answer.cmd_close_answers, "finish": flow.cmd_finish,
-    "arrange_round": arrange.cmd_arrange_round,
+    "arrange_round": arrange.cmd_arrange_round, "decide_buzz": buzz.cmd_decide_buzz,
 }
 EXPIRY = {
     "auto_open": buzz.expire_auto_open,
     "buzz_window": buzz.expire_buzz_window,
+    "scheduled_open": buzz.expire_scheduled_open,
+    "buzz_collect": buzz.expire_collect,
     "answer": turns.expire_answer,
     "all_answer": lambda state, at: all_answer.close(state),
 }

@@ -30,12 +30,14 @@ def legal_commands(state: dict) -> list[str]:
         out.add("next")
     if showable and phase in ("round_intro", "closed", "reading", "open"):
         out.add("show_question")
-    if q is not None and phase in ("reading", "open", "answering", "collecting", "closed"):
+    if q is not None and phase in ("reading", "open", "deciding", "answering", "collecting",
+                                   "closed"):
         out.add("foul")
-        if not q["revealed"] and phase != "answering":
+        if not q["revealed"] and phase not in ("answering", "deciding"):
             out.add("reveal")
     by_phase = {
-        "reading": {"open_buzzers"},
+        "reading": set() if q and q.get("opens_at") else {"open_buzzers"},
+        "deciding": {"decide_buzz"},
         "open": {"close_buzzers"},
         "answering": {"judge"},
         "collecting": {"close_answers"},

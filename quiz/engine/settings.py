@@ -53,6 +53,8 @@ CONTEST_DEFAULTS: dict = {
     "tiebreak_counts_in_score": False,
     "tiebreak": {},               # overrides of the buzz defaults for tie-break questions
     "undo_depth": 30,
+    "buzz_order": "arrival",      # "fair": by press time (quiz/engine/fairness.py)
+    "near_tie": "receipt",        # fair order, a near-tie for first: "receipt" or "host"
 }
 
 _POINTS = ("int", -10000, 10000)
@@ -77,6 +79,8 @@ SPECS: dict[str, tuple] = {
     "partial_credit": ("bool",),
     "tiebreak_counts_in_score": ("bool",),
     "undo_depth": ("int", 1, 200),
+    "buzz_order": ("choice", ("fair", "arrival")),
+    "near_tie": ("choice", ("receipt", "host")),
 }
 
 

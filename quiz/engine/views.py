@@ -46,6 +46,7 @@ def view(state: dict, role: str, copy: bool = True) -> dict:
         "final": ([_final_row(r, host) for r in ranked] if state["phase"] == "finished"
                   else None),
         "wager": _wager(state),
+        "opens_at": _opens_at(state),
     }
     if q is not None and (revealed or host):
         qdata = question(state, q["id"])
@@ -134,8 +135,22 @@ def _buzzes(q: dict | None, role: str) -> list[dict]:
         return []
     keys = ("team", "rank", "ms_behind_first", "foul") if role == "player" else \
         ("team", "rank", "ms_after_open", "ms_behind_first", "foul", "attempt")
-    return [{k: b[k] for k in keys} for b in q["buzzes"]
+    if role == "host":
+        keys += EVIDENCE
+    return [{k: b.get(k) for k in keys} for b in q["buzzes"]
             if b["foul"] or b["attempt"] == q["attempt"]]
+
+
+EVIDENCE = ("received", "claimed", "corrected", "rtt", "uncertainty", "bound", "fallback",
+            "near_tie", "margin_ms", "decided_by")
+
+
+def _opens_at(state: dict) -> int | None:
+    """When closed buzzers will open by themselves (scheduled or after the reading time)."""
+    if state["phase"] != "reading" or state["deadline_kind"] not in ("scheduled_open",
+                                                                     "auto_open"):
+        return None
+    return state["deadline"]
 
 
 def _tiebreak(state: dict) -> dict | None:
@@ -191,4 +206,5 @@ def _host_extras(state: dict) -> dict:
                     "left": len(unused_questions(state, r))} for r in state["rounds"]],
         "settings": {k: v for k, v in state["settings"].items()},
         "deadline_kind": state["deadline_kind"],
+        "near_tie": list(q["tie"]["teams"]) if q and q.get("tie") else None,
     }
