@@ -64,14 +64,23 @@ def race(host, buzzers, order, gap_ms, kwargs=None):
     start = s["opens_at"] / 1000 + 0.15 + random.random() * 0.05
     plan = [(buzzers[t], start + i * gap_ms / 1000, (kwargs or {}).get(t, {}))
             for i, t in enumerate(order)]
-    last_press = plan[-1][1]
     press_at(plan, qid)
+    # the referee: when each buzzer really stamped its press (a loaded machine wakes a thread
+    # late, which can change the true order: the true first is the earliest real touch)
+    touched = sorted(order, key=lambda t: buzzers[t].pressed)
+    last_press = buzzers[touched[-1]].pressed
     s, seen = wait_for(host, lambda s: s["phase"] == "answering")
     buzzes = s["buzzes"]
+    if s["turn"] != min(order, key=lambda t: buzzers[t].pressed):
+        base = min(buzzers[t].pressed for t in order)
+        print("missed:", [(t, round((buzzers[t].pressed - base) * 1000)) for t in order],
+              [{k: b[k] for k in ("team", "rank", "received", "corrected", "rtt",
+                                  "uncertainty", "fallback", "bound")} for b in buzzes],
+              file=sys.stderr)
     first = min(buzzes, key=lambda b: b["received"])
     assert host.host("judge", question=qid, team=s["turn"], correct=True)["ok"]
     return s["turn"], first["team"], ((seen - last_press) * 1000,
-                                      seen * 1000 - first["received"]), buzzes
+                                      seen * 1000 - first["received"]), touched
 
 
 def main() -> None:
@@ -104,9 +113,9 @@ def main() -> None:
             for _ in range(args.races):
                 order = ids[:]
                 rng.shuffle(order)
-                winner, arrival, ms, _ = race(host, buzzers, order, gap)
-                fair_ok += winner == order[0]
-                arrival_ok += arrival == order[0]
+                winner, arrival, ms, touched = race(host, buzzers, order, gap)
+                fair_ok += winner == touched[0]
+                arrival_ok += arrival == touched[0]
                 latencies.append(ms[0])
                 added.append(ms[1])
                 resync(buzzers.values())
@@ -117,9 +126,9 @@ def main() -> None:
             wins = 0
             for _ in range(args.races):
                 honest = rng.choice([t for t in ids if t != forger])
-                winner, _, _, _ = race(host, buzzers, [honest, forger], gap,
-                                       {forger: {"forge_ms": 1000}})
-                wins += winner == forger
+                winner, _, _, touched = race(host, buzzers, [honest, forger], gap,
+                                             {forger: {"forge_ms": 1000}})
+                wins += winner == forger and touched[0] == honest
                 resync(buzzers.values())
             forged.append((gap, wins))
     finally:

@@ -76,7 +76,7 @@ def press_fields(info: dict, payload: dict) -> dict:
 def reach(rt) -> dict:
     """Per team, how long after a press its message may still arrive: the slowest of its
     connected buzzers' one-way delay + sync error + jitter margin (the collection window)."""
-    margin = fairness.RULE_DEFAULTS["margin_ms"]
+    margin = fairness.RULE_DEFAULTS["margin_ms"] + fairness.REACH_SLACK_MS
     out: dict[str, int] = {}
 
     def take(team, info):

@@ -60,6 +60,7 @@ class Buzzer:
 
     def press(self, question: int, forge_ms: float = 0.0, team=None) -> dict:
         """Press now: stamp the touch on this clock, then send it down the link; the ack."""
+        self.pressed = time.time()  # the true moment of the touch (for the bench's referee)
         pressed_at = int(self.local() + self.offset - forge_ms)
         self.one_way()
         if self.desk_teams:
