@@ -4,14 +4,14 @@ A buzzer (a phone, the buzzer desk, a hardware bridge) sends ``time`` samples; e
 the server's ``now``. A sample sent right after the previous ack echoes that ``now`` back
 (``echo``): the server then measures the round trip itself (its receipt minus the ``now`` it
 issued to this very socket), so a buzzer cannot claim a shorter or longer one than its network
-gives. The buzzer's own estimate of its offset and its uncertainty ride along. A buzz then
-carries ``pressed_at`` (the server time of the touch, by the buzzer's clock); the rules
-(quiz/engine/fairness.py) bound it by this socket's measured round trip.
+gives (the slowest of its last 8 bounds a press). The buzzer's own estimate of its offset and
+its uncertainty ride along. A buzz then carries ``pressed_at`` (the server time of the touch, by
+the buzzer's clock); the rules (quiz/engine/fairness.py) bound it by that round trip.
 """
 from quiz.base.extensions import socketio
 from quiz.engine import fairness
 
-KEEP_RTTS = 8            # the fastest of the last few measured round trips is kept
+KEEP_RTTS = 8            # the last few round trips the server measured
 MAX_UNCERTAINTY = 60000
 GRADES = ((15, "good"), (fairness.RULE_DEFAULTS["poor_sync_ms"], "fair"))
 
@@ -49,10 +49,12 @@ def record(info: dict, payload: dict, now: int) -> bool:
 
 
 def measured(info: dict) -> tuple[int | None, int | None]:
-    """(round trip measured by the server, the buzzer's offset uncertainty) of this socket."""
+    """(the slowest of the recent round trips the server measured, the buzzer's offset
+    uncertainty) of this socket. The slowest, not the fastest: a press travels at the link's
+    usual pace, and the bound must not clamp an honest press that met some jitter."""
     sync = info.get("sync") or {}
     rtts = sync.get("rtts") or []
-    return (min(rtts) if rtts else None), sync.get("uncertainty")
+    return (max(rtts) if rtts else None), sync.get("uncertainty")
 
 
 def grade(info: dict) -> str:
