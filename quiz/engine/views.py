@@ -145,6 +145,16 @@ EVIDENCE = ("received", "claimed", "corrected", "rtt", "uncertainty", "bound", "
             "near_tie", "margin_ms", "decided_by")
 
 
+def _tie_rows(q: dict | None) -> list[dict] | None:
+    """The presses of a race waiting for the host's decision, as buzz rows with evidence."""
+    if not q or not q.get("tie"):
+        return None
+    rows = q["tie"]["rows"]
+    return [dict(r, rank=i + 1, foul=False, ms_after_open=r["corrected"] - q["opened_at"],
+                 ms_behind_first=r["corrected"] - rows[0]["corrected"])
+            for i, r in enumerate(rows)]
+
+
 def _opens_at(state: dict) -> int | None:
     """When closed buzzers will open by themselves (scheduled or after the reading time)."""
     if state["phase"] != "reading" or state["deadline_kind"] not in ("scheduled_open",
@@ -207,4 +217,5 @@ def _host_extras(state: dict) -> dict:
         "settings": {k: v for k, v in state["settings"].items()},
         "deadline_kind": state["deadline_kind"],
         "near_tie": list(q["tie"]["teams"]) if q and q.get("tie") else None,
+        "near_tie_rows": _tie_rows(q),
     }

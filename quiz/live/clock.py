@@ -4,7 +4,7 @@ A buzzer (a phone, the buzzer desk, a hardware bridge) sends ``time`` samples; e
 the server's ``now``. A sample sent right after the previous ack echoes that ``now`` back
 (``echo``): the server then measures the round trip itself (its receipt minus the ``now`` it
 issued to this very socket), so a buzzer cannot claim a shorter or longer one than its network
-gives (the slowest of its last 8 bounds a press). The buzzer's own estimate of its offset and
+gives (the median of its last 8 bounds a press). The buzzer's own estimate of its offset and
 its uncertainty ride along. A buzz then carries ``pressed_at`` (the server time of the touch, by
 the buzzer's clock); the rules (quiz/engine/fairness.py) bound it by that round trip.
 """
@@ -49,12 +49,13 @@ def record(info: dict, payload: dict, now: int) -> bool:
 
 
 def measured(info: dict) -> tuple[int | None, int | None]:
-    """(the slowest of the recent round trips the server measured, the buzzer's offset
-    uncertainty) of this socket. The slowest, not the fastest: a press travels at the link's
-    usual pace, and the bound must not clamp an honest press that met some jitter."""
+    """(the median of the recent round trips the server measured, the buzzer's offset
+    uncertainty) of this socket. The median: a press travels at the link's usual pace (the
+    fastest trip clamps honest presses that met jitter; the slowest lets a forger gain its
+    worst spike)."""
     sync = info.get("sync") or {}
-    rtts = sync.get("rtts") or []
-    return (max(rtts) if rtts else None), sync.get("uncertainty")
+    rtts = sorted(sync.get("rtts") or [])
+    return (rtts[len(rtts) // 2] if rtts else None), sync.get("uncertainty")
 
 
 def grade(info: dict) -> str:

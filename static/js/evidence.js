@@ -20,6 +20,7 @@
     var settings = s.settings || {}, fair = settings.buzz_order === "fair";
     document.getElementById("buzz-order").textContent = T(fair ? "ev.order_fair" : "ev.order_arrival");
     var opened = s.question && s.buzzes && s.buzzes.length ? s.buzzes.filter(function (b) { return !b.foul; }) : [];
+    if (!opened.length && s.near_tie_rows) opened = s.near_tie_rows;  // waiting for the host
     var tb = UI.clear(document.getElementById("evidence"));
     opened.slice().sort(function (a, b) { return a.rank - b.rank; }).forEach(function (b) {
       var t = UI.teamById(s, b.team) || { name: "?" };

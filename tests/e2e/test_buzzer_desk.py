@@ -7,6 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE, created_contest, start_server
+from tests.integration.buzzers import phone
+from tests.integration.live_clients import Client
 
 PASSWORD = "e2e-organizer-pw"
 T = 8000
@@ -28,15 +30,20 @@ def desk_server(tmp_path_factory):
                         "questions": [{"type": "single", "stem": "1 + 1 = ?",
                                        "options": ["1", "2"], "answer": ["B"]}]}]}
     folder = tmp_path_factory.mktemp("desk")
-    path = os.path.join(str(folder), "fair.json")
-    with open(path, "w", encoding="utf-8") as fh:
-        json.dump(spec, fh, ensure_ascii=False)
+    paths = {}
+    for name, extra in (("fair", {}), ("tie", {"near_tie": "host"})):
+        paths[name] = os.path.join(str(folder), f"{name}.json")
+        with open(paths[name], "w", encoding="utf-8") as fh:
+            json.dump(dict(spec, settings=dict(spec["settings"], **extra)), fh,
+                      ensure_ascii=False)
 
     def prepare(srv):
-        made.update(created_contest(srv.flask("contest", "create", path)))
+        for name, path in paths.items():
+            made[name] = created_contest(srv.flask("contest", "create", path))
 
     srv = start_server(str(folder / "instance"), prepare)
-    yield {"url": srv.url, "code": made["code"], "key": made["host_key"]}
+    yield {"url": srv.url, "code": made["fair"]["code"], "key": made["fair"]["host_key"],
+           "tie": made["tie"]}
     srv.stop()
 
 
@@ -141,3 +148,42 @@ def test_the_buzzer_desk_tests_its_keys_then_buzzes_and_the_host_sees_the_eviden
     shoot(host, "desk-03-host-evidence")
     shoot(desk, "desk-04-buzzed")
     phone_ctx.close()
+
+
+def test_a_near_tie_waits_for_the_host_who_gives_the_turn(console, desk_server, shoot):
+    ctx, errors = console
+    base, code, key = desk_server["url"], desk_server["tie"]["code"], desk_server["tie"]["host_key"]
+    host = _page(ctx, errors)
+    host.goto(f"{base}/host/{code}")
+    host.fill("input[name=key]", key)
+    host.click("button[type=submit]")
+    desk = _page(ctx, errors)
+    desk.goto(f"{base}/desk/{code}")
+    expect(desk.locator("#desk-clock")).to_contain_text("往返")
+    # a phone of the red team whose clock is only good to ±35 ms (still ranked by press time)
+    watcher = Client(base, {"contest": code, "role": "screen"})
+    red_id = next(t["id"] for t in watcher.wait_version(0)["teams"] if t["name"] == "红队")
+    watcher.close()
+    red = phone(base, code, red_id, "小红", delay_ms=2)
+    red.uncertainty = 35
+    red.client.call("time", {"uncertainty": 35})
+    try:
+        for label in ("开始比赛", "出第一题", "开放抢答"):
+            expect(host.locator("#primary-label")).to_have_text(label)
+            host.click("#primary")
+        expect(desk.locator("#desk-phase")).to_have_text("抢答已开放")
+        qid = red.client.state["question"]["id"]
+        desk.keyboard.press("2")          # blue on the desk, red on its phone, ms apart
+        assert red.press(qid)["ok"]
+        tie = host.locator("#near-tie")
+        expect(tie).to_be_visible()
+        expect(tie).to_contain_text("请裁定")
+        expect(host.locator("#evidence tr.near-tie")).to_have_count(2)
+        shoot(host, "desk-05-near-tie")
+        tie.locator("button", has_text="蓝队").click()
+        expect(tie).to_be_hidden()
+        expect(host.locator("#evidence tr").first).to_contain_text("主持人裁定")
+        expect(host.locator("#evidence tr").first).to_contain_text("蓝队")
+        expect(host.locator("#primary-label")).to_contain_text("判定")
+    finally:
+        red.client.close()

@@ -118,6 +118,8 @@ def test_under_the_host_rule_the_host_picks_the_winner_of_a_near_tie():
     assert g.phase == "deciding"
     host = view(g.state, "host")
     assert host["near_tie"] == [2, 1] and "decide_buzz" in host["legal"]
+    assert [(r["team"], r["rank"], r["near_tie"]) for r in host["near_tie_rows"]] == \
+        [(2, 1, True), (1, 2, True)]
     assert not {"next", "reveal", "judge"} & set(host["legal"])
     g.refused("wrong_phase", "next")
     g.refused("bad_command", "decide_buzz", question=g.qid, team=3)

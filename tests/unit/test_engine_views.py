@@ -24,7 +24,8 @@ COMMON_KEYS = {"version", "name", "phase", "round", "question", "deadline", "pau
 HOST_KEYS = COMMON_KEYS | {"answer", "explanation", "answer_private", "next_question", "log",
                            "log_total",
                            "buzz_log", "submissions", "can_undo", "undo_label", "legal",
-                           "rounds", "settings", "deadline_kind", "near_tie"}
+                           "rounds", "settings", "deadline_kind", "near_tie",
+                           "near_tie_rows"}
 
 
 def every_kind() -> dict:
