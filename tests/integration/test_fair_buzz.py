@@ -77,3 +77,18 @@ def test_the_first_press_wins_over_the_first_arrival_with_phones_and_a_keyboard(
         assert wait_for(slow.client, lambda s: s.get("turn") == far)
     finally:
         close_all(clients)
+
+
+def test_only_a_declared_buzzer_desk_may_buzz_for_a_team(make_contest, make_socket):
+    made = make_contest(contest_spec(settings={"buzz_order": "fair"}))
+    red = made["teams"][0]
+    phone = make_socket(contest=made["code"], role="player")
+    ack = phone.emit("desk_buzz", {"team": red, "question": 1}, callback=True)
+    assert ack["ok"] is False and ack["error"] == "forbidden"
+    desk = make_socket(contest=made["code"], role="host", key=made["host_key"])
+    ack = desk.emit("desk_buzz", {"team": red, "question": 1}, callback=True)
+    assert ack["error"] == "bad_team" and ack["message_zh"]
+    # once the desk declares the team, its buzz reaches the rules (no question is live yet)
+    assert desk.emit("time", {"desk_teams": [red]}, callback=True)["ok"]
+    ack = desk.emit("desk_buzz", {"team": red, "question": 1}, callback=True)
+    assert ack["error"] == "stale_question"
