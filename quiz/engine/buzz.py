@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from . import registry
+from . import fairness, registry
 from .checks import need_id
 from .errors import RuleError
 from .state import (
@@ -59,6 +59,9 @@ def open_now(state: State, now: int) -> list[dict]:
     q["opened_at"] = now
     q["first_buzz_at"] = None
     q["turn"] = None
+    q["presses"] = []
+    q["tie"] = None
+    q["opens_at"] = None
     state["phase"] = "open"
     set_deadline(state, now + q_settings(state)["buzz_window"] * 1000, "buzz_window", now)
     return [{"type": "buzzers_open", "attempt": q["attempt"], "at": now}]
@@ -77,6 +80,8 @@ def cmd_open_buzzers(state: State, cmd: dict, now: int) -> list[dict]:
     if state["phase"] != "reading":
         raise RuleError("wrong_phase", "the buzzers can only be opened while reading",
                         "只能在读题阶段开放抢答")
+    if buzz_rules(state)["buzz_order"] == "fair":
+        return schedule_open(state, now)
     return open_now(state, now)
 
 
@@ -132,24 +137,120 @@ def cmd_buzz(state: State, cmd: dict, now: int, team_id: int) -> list[dict]:
     if phase not in ("open", "answering"):
         raise RuleError("too_late", "the buzzers are closed", "抢答已结束")
     attempt = [b for b in q["buzzes"] if b["attempt"] == q["attempt"] and not b["foul"]]
-    if any(b["team"] == team_id for b in attempt):
+    if any(b["team"] == team_id for b in attempt) or \
+            any(p["team"] == team_id for p in q.get("presses") or ()):
         raise RuleError("already_buzzed", "one buzz per team per question", "本题已抢过")
-    first = q["first_buzz_at"]
-    buzz: Buzz = {"team": team_id, "attempt": q["attempt"], "rank": len(attempt) + 1, "at": now,
-            "ms_after_open": now - q["opened_at"],
-            "ms_behind_first": 0 if first is None else now - first, "foul": False}
-    _record(state, buzz)
-    event = {"type": "buzz", "team": team_id, "rank": buzz["rank"],
-             "ms_behind_first": buzz["ms_behind_first"]}
+    press = dict(fairness.clean_press(cmd.get("press")), team=team_id, received=now)
     if phase == "open":
-        q["first_buzz_at"] = now
-        q["turn"] = team_id
-        state["phase"] = "answering"
-        limit = state["questions"][str(q["id"])]["time_limit"]
-        seconds = limit or q_settings(state)["answer_time"]
-        set_deadline(state, now + seconds * 1000, "answer", now)
-        event["first"] = True
-    return [event]
+        return collect_press(state, press, cmd.get("reach"), now)
+    return _late_press(state, press, now)
+
+
+def buzz_rules(state: State) -> dict:
+    """The fairness rules of this contest (docs/rules.md, "Fair buzz order")."""
+    settings = state["settings"]
+    return dict(fairness.RULE_DEFAULTS, buzz_order=settings.get("buzz_order", "arrival"),
+                near_tie=settings.get("near_tie", "receipt"))
+
+
+def schedule_open(state: State, now: int) -> list[dict]:
+    """Fair order: the buzzers open at a server time OPEN_LEAD_MS ahead, the same instant on
+    every phone; a press before it is an early buzz (the question stays in ``reading``)."""
+    q = state["q"]
+    if q.get("opens_at"):
+        raise RuleError("wrong_phase", "the buzzers are already about to open", "抢答即将开放")
+    q["opens_at"] = now + fairness.OPEN_LEAD_MS
+    set_deadline(state, q["opens_at"], "scheduled_open", now)
+    return [{"type": "buzzers_scheduled", "opens_at": q["opens_at"]}]
+
+
+def collect_press(state: State, press: dict, reach: object, now: int) -> list[dict]:
+    """A press while open: held until the collection window closes (arrival order: at once)."""
+    q = state["q"]
+    q.setdefault("presses", []).append(press)
+    rules = buzz_rules(state)
+    rows = fairness.rank(q["presses"], q["opened_at"], rules)
+    if rules["buzz_order"] != "fair":
+        return settle_race(state, now)
+    close = fairness.close_at(q["presses"][0]["received"], rows[0]["corrected"],
+                              reach if isinstance(reach, dict) else None,
+                              {p["team"] for p in q["presses"]}, eligible_teams(state))
+    if close <= now:
+        return settle_race(state, now)
+    set_deadline(state, close, "buzz_collect", now)
+    return [{"type": "press", "team": press["team"], "count": len(q["presses"])}]
+
+
+def settle_race(state: State, at: int) -> list[dict]:
+    """The collection is over: rank the presses; the first gets the turn, unless a near-tie for
+    first is the host's to decide (phase ``deciding``)."""
+    q = state["q"]
+    rules = buzz_rules(state)
+    rows = fairness.rank(q["presses"], q["opened_at"], rules)
+    q["presses"] = []
+    host_rule = rules["buzz_order"] == "fair" and rules["near_tie"] == "host"
+    tied = fairness.lead_group(rows, rules) if host_rule else rows[:1]
+    if len(tied) > 1:
+        q["tie"] = {"teams": [r["team"] for r in tied], "rows": rows}
+        state["phase"] = "deciding"
+        clear_deadline(state)
+        return [{"type": "near_tie", "teams": q["tie"]["teams"]}]
+    return _award(state, rows, at)
+
+
+def cmd_decide_buzz(state: State, cmd: dict, now: int) -> list[dict]:
+    """Host decides a near-tie for first: the chosen team gets the turn, the others follow."""
+    q = _buzz_q(state, cmd)
+    if state["phase"] != "deciding" or not q.get("tie"):
+        raise RuleError("wrong_phase", "there is no near-tie to decide", "没有需要裁定的并列抢答")
+    team_id = need_id(cmd, "team")
+    if team_id not in q["tie"]["teams"]:
+        raise RuleError("bad_command", "pick one of the near-tied teams", "请选择并列的队伍之一")
+    rows = q["tie"]["rows"]
+    chosen = next(r for r in rows if r["team"] == team_id)
+    chosen["decided_by"] = "host"
+    q["tie"] = None
+    return _award(state, [chosen] + [r for r in rows if r is not chosen], now)
+
+
+def _evidence(row: dict, q: LiveQuestion, first: int) -> dict:
+    return {"at": row["received"], "ms_after_open": row["corrected"] - q["opened_at"],
+            "ms_behind_first": max(0, row["corrected"] - first),
+            **{k: row[k] for k in ("received", "claimed", "corrected", "rtt", "uncertainty",
+                                   "bound", "fallback", "near_tie", "margin_ms", "decided_by")}}
+
+
+def _award(state: State, rows: list[dict], at: int) -> list[dict]:
+    q = state["q"]
+    first = rows[0]["corrected"]
+    events = []
+    for i, row in enumerate(rows):
+        buzz = cast(Buzz, {"team": row["team"], "attempt": q["attempt"], "rank": i + 1,
+                           "foul": False, **_evidence(row, q, first)})
+        _record(state, buzz)
+        events.append({"type": "buzz", "team": row["team"], "rank": buzz["rank"],
+                       "ms_behind_first": buzz["ms_behind_first"],
+                       "near_tie": row["near_tie"]})
+    q["first_buzz_at"] = first
+    q["turn"] = rows[0]["team"]
+    state["phase"] = "answering"
+    limit = state["questions"][str(q["id"])]["time_limit"]
+    seconds = limit or q_settings(state)["answer_time"]
+    set_deadline(state, at + seconds * 1000, "answer", at)
+    events[0]["first"] = True
+    return events
+
+
+def _late_press(state: State, press: dict, now: int) -> list[dict]:
+    """A press after the turn is given: listed after the others, on the same clock."""
+    q = state["q"]
+    row = fairness.rank([press], q["opened_at"], buzz_rules(state))[0]
+    attempt = [b for b in q["buzzes"] if b["attempt"] == q["attempt"] and not b["foul"]]
+    buzz = cast(Buzz, {"team": press["team"], "attempt": q["attempt"], "rank": len(attempt) + 1,
+                       "foul": False, **_evidence(row, q, q["first_buzz_at"] or 0)})
+    _record(state, buzz)
+    return [{"type": "buzz", "team": press["team"], "rank": buzz["rank"],
+             "ms_behind_first": buzz["ms_behind_first"]}]
 
 
 def _record(state: State, buzz: Buzz) -> None:
@@ -209,3 +310,13 @@ def expire_auto_open(state: State, at: int) -> list[dict]:
 def expire_buzz_window(state: State, at: int) -> list[dict]:
     """Nobody buzzed in time: the question ends."""
     return end_unanswered(state)
+
+
+def expire_scheduled_open(state: State, at: int) -> list[dict]:
+    """The scheduled instant has come: the buzzers open, at that very time."""
+    return open_now(state, at)
+
+
+def expire_collect(state: State, at: int) -> list[dict]:
+    """The collection window after the first press is over: the race is ranked."""
+    return settle_race(state, at)

@@ -16,7 +16,7 @@ from .state import (
 from .types import State
 
 TIEBREAK_FROM = ("round_intro", "closed", "round_end", "finished")
-ACTIVE = ("reading", "open", "answering", "collecting")   # a question is live
+ACTIVE = ("reading", "open", "deciding", "answering", "collecting")   # a question is live
 
 
 def _round_by_id(state: State, rid: object) -> int:
@@ -125,7 +125,7 @@ def advance_in_order(state: State, now: int) -> list[dict]:
 def cmd_next(state: State, cmd: dict, now: int) -> list[dict]:
     """Host's 'next step': start, next question, next round or the finish."""
     phase = state["phase"]
-    if phase in ("answering", "collecting", "choosing", "finished"):
+    if phase in ("answering", "deciding", "collecting", "choosing", "finished"):
         raise RuleError("wrong_phase", "finish the current step first", "请先完成当前步骤")
     if phase in ("lobby", "round_end"):
         start = 0 if state["round_index"] is None else state["round_index"] + 1
@@ -169,7 +169,7 @@ def cmd_reveal(state: State, cmd: dict, now: int) -> list[dict]:
     if q["revealed"]:
         raise RuleError("already_revealed", "the answer is already revealed", "答案已公布")
     phase = state["phase"]
-    if phase == "answering":
+    if phase in ("answering", "deciding"):
         raise RuleError("wrong_phase", "judge the answer before revealing", "请先判定答案")
     events = registry.get(q["kind"]).reveal(state, cmd["actor"], now)
     q["revealed"] = True

@@ -32,9 +32,10 @@ def legal_commands(state: State) -> list[str]:
         out.add("next")
     if showable and phase in ("round_intro", "closed", "reading", "open"):
         out.add("show_question")
-    if q is not None and phase in ("reading", "open", "answering", "collecting", "closed"):
+    if q is not None and phase in ("reading", "open", "deciding", "answering", "collecting",
+                                   "closed"):
         out.add("foul")
-        if not q["revealed"] and phase != "answering":
+        if not q["revealed"] and phase not in ("answering", "deciding"):
             out.add("reveal")
     fmt = registry.current(state)
     if fmt is not None:

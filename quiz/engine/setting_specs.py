@@ -26,4 +26,6 @@ SPECS: dict[str, tuple] = {
     "partial_credit": ("bool",),
     "tiebreak_counts_in_score": ("bool",),
     "undo_depth": ("int", 1, 200),
+    "buzz_order": ("choice", ("fair", "arrival")),
+    "near_tie": ("choice", ("receipt", "host")),
 }

@@ -19,7 +19,8 @@ from .types import LiveQuestion, LogEntry, Progress, Question, Round, State, Tea
 
 T = TypeVar("T")
 
-PHASES = ("lobby", "round_intro", "choosing", "reading", "open", "answering", "collecting",
+PHASES = ("lobby", "round_intro", "choosing", "reading", "open", "deciding", "answering",
+          "collecting",
           "closed", "round_end", "finished")
 # The parts of the state an undo puts back (the log, buzz history and lobby flag stay).
 SNAPSHOT_KEYS = ("phase", "round_index", "q", "deadline", "deadline_kind", "paused",
@@ -258,7 +259,8 @@ def new_q(qid: int, kind: str, index: int, count: int, now: int) -> LiveQuestion
     """The live record of a question being played."""
     return {"id": qid, "kind": kind, "index": index, "count": count, "shown_at": now,
             "turn": None, "attempt": 0, "opened_at": None, "first_buzz_at": None,
-            "buzzes": [], "locked_out": [], "fouled": [], "answers": {}, "submissions": {},
+            "buzzes": [], "presses": [], "tie": None, "opens_at": None,
+            "locked_out": [], "fouled": [], "answers": {}, "submissions": {},
             "value": None, "duration_ms": None, "revealed": False, "outcome": None,
             "last_judgement": None, "distribution": None}
 

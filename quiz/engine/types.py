@@ -94,6 +94,32 @@ class Buzz(TypedDict, total=False):
     foul: bool
     question: int
     round: int | None
+    # fair order's evidence (quiz/engine/fairness.py, docs/rules.md "Fair buzz order")
+    received: int
+    claimed: int | None
+    corrected: int
+    rtt: int | None
+    uncertainty: int | None
+    bound: str | None
+    fallback: str | None
+    near_tie: bool
+    margin_ms: int | None
+    decided_by: str | None
+
+
+class Press(TypedDict, total=False):
+    """A press held in the collection window: the team, receipt and the phone's claim."""
+    team: int
+    received: int
+    at: int
+    rtt: int
+    uncertainty: int
+
+
+class Tie(TypedDict):
+    """A near-tie for first waiting for the host (phase ``deciding``): teams and ranked rows."""
+    teams: list[int]
+    rows: list[dict]
 
 
 class Judgement(TypedDict):
@@ -127,6 +153,9 @@ class LiveQuestion(TypedDict):
     outcome: str | None
     last_judgement: Judgement | None
     distribution: dict | None
+    presses: list[dict]           # fair order: presses held until the race is ranked
+    tie: Tie | None               # fair order: a near-tie for the host to decide
+    opens_at: int | None          # fair order: the scheduled opening (server time)
 
 
 # The tie-break being played ('from' is a keyword, hence the functional form).

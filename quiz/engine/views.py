@@ -4,8 +4,6 @@ No view but the host's carries the answer or the explanation before the reveal.
 """
 from __future__ import annotations
 
-from typing import cast
-
 from . import registry
 from .errors import RuleError
 from .legal import legal_commands
@@ -50,6 +48,7 @@ def view(state: State, role: str, copy: bool = True) -> dict:
                   else None),
         "wager": None,
         "capabilities": _capabilities(state, role),
+        "opens_at": _opens_at(state),
     }
     if q is not None and (revealed or host):
         qdata = question(state, q["id"])
@@ -154,10 +153,34 @@ def _question(state: State, host: bool) -> dict | None:
 def _buzzes(q: LiveQuestion | None, role: str) -> list[dict]:
     if q is None:
         return []
-    keys = ("team", "rank", "ms_behind_first", "foul") if role == "player" else \
+    keys: tuple[str, ...] = ("team", "rank", "ms_behind_first", "foul") if role == "player" else \
         ("team", "rank", "ms_after_open", "ms_behind_first", "foul", "attempt")
-    return [{k: cast(dict, b)[k] for k in keys} for b in q["buzzes"]
+    if role == "host":
+        keys += EVIDENCE
+    return [{k: b.get(k) for k in keys} for b in q["buzzes"]
             if b["foul"] or b["attempt"] == q["attempt"]]
+
+
+EVIDENCE = ("received", "claimed", "corrected", "rtt", "uncertainty", "bound", "fallback",
+            "near_tie", "margin_ms", "decided_by")
+
+
+def _tie_rows(q: LiveQuestion | None) -> list[dict] | None:
+    """The presses of a race waiting for the host's decision, as buzz rows with evidence."""
+    if not q or not q.get("tie"):
+        return None
+    rows = q["tie"]["rows"]
+    return [dict(r, rank=i + 1, foul=False, ms_after_open=r["corrected"] - q["opened_at"],
+                 ms_behind_first=r["corrected"] - rows[0]["corrected"])
+            for i, r in enumerate(rows)]
+
+
+def _opens_at(state: State) -> int | None:
+    """When closed buzzers will open by themselves (scheduled or after the reading time)."""
+    if state["phase"] != "reading" or state["deadline_kind"] not in ("scheduled_open",
+                                                                     "auto_open"):
+        return None
+    return state["deadline"]
 
 
 def _tiebreak(state: State) -> dict | None:
@@ -194,4 +217,6 @@ def _host_extras(state: State) -> dict:
                     "left": len(unused_questions(state, r))} for r in state["rounds"]],
         "settings": {k: v for k, v in state["settings"].items()},
         "deadline_kind": state["deadline_kind"],
+        "near_tie": list(q["tie"]["teams"]) if q and q.get("tie") else None,
+        "near_tie_rows": _tie_rows(q),
     }

@@ -14,7 +14,7 @@ from flask_socketio import ConnectionRefusedError, join_room
 from quiz import engine
 from quiz.base import auth
 from quiz.base.extensions import socketio
-from quiz.live import host_actions, join_requests, players, publish, runtime, timers
+from quiz.live import clock, host_actions, join_requests, players, publish, runtime, timers
 from quiz.live.clients import clients
 from quiz.live.runtime import Refused
 
@@ -224,10 +224,12 @@ def _player_actor(info: dict) -> dict:
 
 @acked("time", bare=True)
 def on_time(info, payload):
-    rtt = payload.get("rtt")
-    if info["role"] == "player" and isinstance(rtt, (int, float)) and 0 <= rtt < 60000:
-        info["rtt"] = int(rtt)
-    return {"ok": True, "now": runtime.now_ms()}
+    now = runtime.now_ms()
+    if clock.record(info, payload, now) and info["role"] == "player":
+        rt = runtime.get(info["code"])
+        if rt is not None:
+            publish.presence_changed(rt)  # the host shows each phone's sync quality
+    return {"ok": True, "now": now}
 
 
 @acked("join")
@@ -251,7 +253,34 @@ def on_buzz(info, payload):
     # lock, the engine or the database (the engine still judges every other buzz).
     if rt is not None and engine.already_buzzed(rt.state, actor["team"], payload.get("question")):
         raise Refused("already_buzzed", "one buzz per team per question", "本题已抢过")
-    return _run(info, {"type": "buzz", "question": payload.get("question"), "actor": actor})
+    return clock_buzz(info, actor, payload)
+
+
+def clock_buzz(info: dict, actor: dict, payload: dict) -> dict:
+    """A buzz with its press time and this buzzer's sync (quiz/live/clock.py)."""
+    rt = runtime.get(info["code"])
+    command = {"type": "buzz", "question": payload.get("question"), "actor": actor,
+               "press": clock.press_fields(info, payload),
+               "reach": clock.reach(rt) if rt is not None else None}
+    ack = _run(info, command)
+    if rt.state.get("deadline_kind") == "buzz_collect":
+        clock.wake_at(current_app._get_current_object(), rt, rt.state["deadline"],
+                      runtime.now_ms())
+    return ack
+
+
+@acked("desk_buzz")
+def on_desk_buzz(info, payload):
+    """The buzzer desk (a host socket on the hall's machine) buzzes for the team of a key."""
+    if info["role"] != "host":
+        raise Refused("forbidden", "Only the host's buzzer desk may do that.",
+                      "只有主持人的抢答器页面可以这样做。")
+    team = payload.get("team")
+    if type(team) is not int or team not in (info.get("desk_teams") or ()):
+        raise Refused("bad_team", "That key is not set for a team on this desk.",
+                      "该按键未设置给任何队伍。")
+    actor = {"role": "player", "team": team, "player": None, "name": "buzzer desk"}
+    return clock_buzz(info, actor, payload)
 
 
 @acked("answer", limited=True, bare=True)

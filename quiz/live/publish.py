@@ -158,7 +158,7 @@ def _send_presence(rt) -> None:
     socketio.emit("presence", public, to=room(rt.code, "screen"))
     phones = [
         {"player": i.get("player"), "name": i.get("name"), "team": i.get("team"),
-         "rtt": i.get("rtt")}
+         "rtt": i.get("rtt"), "sync": i.get("sync_grade")}
         for i in list(rt.phones.values()) if i.get("player")
     ]
     socketio.emit("presence", dict(public, phones=phones), to=room(rt.code, "host"))

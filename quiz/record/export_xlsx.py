@@ -53,10 +53,15 @@ HEADERS = {
     },
     "buzzes": {
         "zh": ["序号", "服务器时间", "时间戳毫秒", "环节", "题号", "抢答轮次", "队伍", "选手",
-               "名次", "开放后毫秒", "距第一名毫秒", "提前抢答（犯规）"],
+               "名次", "开放后毫秒", "距第一名毫秒", "提前抢答（犯规）",
+               "收到时刻（时间戳毫秒）", "手机报告的按下时刻", "校正后按下时刻", "网络往返毫秒",
+               "时钟误差毫秒", "领先下一队毫秒", "接近并列", "时钟不准（按到达）", "限制",
+               "裁定方式"],
         "en": ["No.", "Server time", "Epoch ms", "Round", "Question no.", "Attempt", "Team",
                "Player", "Rank", "Ms after buzzers opened", "Ms behind first buzz",
-               "Early (foul)"],
+               "Early (foul)", "Received (epoch ms)", "Claimed press time",
+               "Corrected press time", "Round trip ms", "Clock error ms", "Margin to next ms",
+               "Near-tie", "Poor sync (by arrival)", "Bound", "Decided by"],
     },
 }
 
@@ -132,6 +137,13 @@ def _sheet(wb: Workbook, key: str, lang: str, rows: list[list], first: bool = Fa
     return ws
 
 
+def _evidence(b: dict, lang: str) -> list:
+    """The fair-order evidence of a buzz (empty cells for a foul or an older record)."""
+    return [b["received"], b["claimed"], b["corrected"], b["rtt"], b["uncertainty"],
+            b["margin_ms"], _yes(bool(b["near_tie"]), lang), _yes(bool(b["fallback"]), lang),
+            b["bound"] or "", b["decided_by"] or ""]
+
+
 def _yes(flag: bool, lang: str) -> str:
     return label("yes" if flag else "no", lang)
 
@@ -190,7 +202,8 @@ def build_workbook(record: dict, lang: str = "zh") -> Workbook:
     rows = [[b["n"], local_time(b["at"]), b["at"],
              _round_name(b["round_title"], b["round_kind"], lang), b["question_index"],
              b["attempt"], b["team_name"], b["player_name"], b["rank"], b["ms_after_open"],
-             b["ms_behind_first"], _yes(b["foul"], lang)] for b in record["buzzes"]]
+             b["ms_behind_first"], _yes(b["foul"], lang), *_evidence(b, lang)]
+            for b in record["buzzes"]]
     _sheet(wb, "buzzes", lang, rows)
     wb.properties.title = safe_text(contest["name"] or "")
     wb.properties.creator = "quiz"

@@ -192,6 +192,7 @@ def build_record(info: dict, state: dict, commands: list[dict], initial: dict | 
                           info.get("players") or {}),
         "checks": {},
     }
+    record["disputed_races"] = disputed_races(record["buzzes"])
     record["round_columns"], record["round_scores"] = _round_scores(
         state, standings, set(tiebreak_qids))
     record["questions"] = _questions(state, teams, qmeta, qrecs,
@@ -351,8 +352,20 @@ def _buzzes(state: dict, teams: dict, qmeta: dict, buzz_actor: dict, players: di
             "player": player, "player_name": name or "",
             "rank": b["rank"], "ms_after_open": b["ms_after_open"],
             "ms_behind_first": b["ms_behind_first"], "foul": bool(b["foul"]),
+            **{k: b.get(k) for k in BUZZ_EVIDENCE},
         })
     return out
+
+
+# What a judge needs to answer a team that disputes a race (docs/rules.md, "Fair buzz order").
+BUZZ_EVIDENCE = ("received", "claimed", "corrected", "rtt", "uncertainty", "margin_ms",
+                 "near_tie", "fallback", "bound", "decided_by")
+
+
+def disputed_races(buzzes: list[dict]) -> list[dict]:
+    """The buzzes of races a judge may be asked about: near-ties, poor sync, bounded claims."""
+    return [b for b in buzzes if b["near_tie"] or b["fallback"] or b["bound"]
+            or b["decided_by"] == "host"]
 
 
 def _result_of(entry: dict, judged: dict, qdata: dict, answer) -> str:

@@ -40,11 +40,18 @@ SETTINGS = {
     "tiebreak_counts_in_score": ("加赛得分计入总分", "Tie-break points count in the score",
                                  "不勾选：加赛只决定名次", "Unticked: a tie-break only decides the rank"),
     "undo_depth": ("可撤销步数", "Undo steps", "主持人可撤销的最近操作数", "How many recent actions the host can undo"),
+    "buzz_order": ("抢答排序", "Buzz order", "公平：按按下的时刻（校正各手机的网络延迟）；到达：按服务器收到的先后",
+                   "Fair: by the moment pressed (each phone's network delay corrected); arrival: by when the server got it"),
+    "near_tie": ("接近并列时", "On a near-tie", "两队相差小于时钟误差：按到达先后，或由主持人裁定",
+                 "Closer than the clocks can tell: by arrival, or the host decides"),
 }
 
 CHOICES = {
     "order": {"seat": ("按台号", "By desk"), "drawn": ("抽签", "Drawn")},
     "per": {"team": ("按队计分", "Per team"), "player": ("每位选手计分", "Per player")},
+    "buzz_order": {"fair": ("公平（按按下时刻）", "Fair (by press time)"),
+                   "arrival": ("按到达先后", "By arrival")},
+    "near_tie": {"receipt": ("按到达先后", "By arrival"), "host": ("主持人裁定", "The host decides")},
 }
 
 WORDS = {

@@ -109,6 +109,25 @@ def host(code):
                            ranking_rule=ranking_rule())
 
 
+def desk_teams(contest: Contest) -> list[dict]:
+    """The buzzer desk's teams in desk order, each with the key the contest set for it."""
+    keys = (contest.setup or {}).get("desk_keys") or []
+    keys = [k.strip()[:20] if isinstance(k, str) else "" for k in keys]
+    teams = sorted(contest.teams, key=lambda t: t.seat)
+    return [{"id": t.id, "name": t.name, "color": t.color, "seat": t.seat,
+             "key": keys[i] if i < len(keys) else ""} for i, t in enumerate(teams)]
+
+
+@bp.route("/desk/<code>")
+def desk(code):
+    """The buzzer desk: keyboard or USB buzzer keys buzz for their teams (host sign-in)."""
+    contest = get_contest_or_404(code)
+    if not auth.can_host(contest.code):
+        return render_template("host_login.html", contest=contest, error=False)
+    return render_template("desk.html", contest=contest,
+                           desk={"code": contest.code, "teams": desk_teams(contest)})
+
+
 @bp.route("/qr/<code>.svg")
 def qr(code):
     contest = get_contest_or_404(code)

@@ -329,6 +329,7 @@
       ul.appendChild(li);
     });
     $("buzz-box").hidden = !ul.firstChild;
+    window.QuizEvidence.render(s, act);  // fair buzzing: evidence, near-tie (evidence.js)
   }
 
   function renderTeams() {
@@ -366,6 +367,7 @@
       li.appendChild(el("span", "pname", ph.name || "?"));
       li.appendChild(el("span", "pteam", t ? t.name : ""));
       li.appendChild(el("span", "prtt", typeof ph.rtt === "number" ? ph.rtt + " ms" : "—"));
+      li.appendChild(el("span", "psync " + (ph.sync || "none"), T("sync." + (ph.sync || "none"))));
       var rm = el("button", "small", T("a.remove")); rm.type = "button";
       rm.onclick = function () { confirmDialog(T("a.remove"), T("h.remove_confirm", { name: ph.name || "?" }), function () { act("remove_player", { player: ph.player }); }, T("a.remove")); };
       li.appendChild(rm);

@@ -141,6 +141,32 @@
     "bq.remove_option": ["删除选项 {letter}", "Remove option {letter}"],
     "bq.max_options": ["最多 8 个选项", "At most 8 options"],
     "bq.min_options": ["选择题至少需要 2 个选项", "A choice question needs at least 2 options"],
+    // fair buzzing: the host's evidence and each phone's sync (static/js/evidence.js, clock.js)
+    "ev.order_fair": ["抢答排序：公平（按按下时刻，已校正网络延迟）", "Buzz order: fair (by the moment pressed, network delay corrected)"],
+    "ev.order_arrival": ["抢答排序：按到达服务器先后", "Buzz order: by arrival at the server"],
+    "ev.near_tie": ["接近并列", "near-tie"],
+    "ev.fallback": ["时钟不准：按到达", "poor sync: by arrival"],
+    "ev.bound_round_trip": ["按网络往返限制", "bounded by its round trip"],
+    "ev.bound_opening": ["按开放时刻限制", "bounded by the opening"],
+    "ev.bound_receipt": ["按到达时刻限制", "bounded by its receipt"],
+    "ev.by_receipt": ["按到达先后裁定", "decided by arrival"],
+    "ev.by_host": ["主持人裁定", "decided by the host"],
+    "ev.decide": ["两队相差小于时钟误差：请裁定谁先抢到。", "Closer than the clocks can tell: decide who buzzed first."],
+    "ev.give_to": ["判给 {team}", "Give it to {team}"],
+    "sync.good": ["时钟：好", "clock: good"], "sync.fair": ["时钟：一般", "clock: fair"],
+    "sync.poor": ["时钟：差（按到达）", "clock: poor (by arrival)"], "sync.none": ["时钟：未同步", "clock: not synced"],
+    // the buzzer desk (static/js/buzzdesk.js)
+    "desk.phase_reading": ["读题中：现在按键算提前抢答", "Reading: a key now is an early buzz"],
+    "desk.phase_open": ["抢答已开放", "Buzzers open"],
+    "desk.phase_deciding": ["接近并列：主持人裁定中", "Near-tie: the host decides"],
+    "desk.phase_answering": ["答题中", "Answering"],
+    "desk.phase_closed": ["本题已结束", "Question over"],
+    "desk.phase_other": ["等待抢答题", "Waiting for a buzz-in question"],
+    "desk.clock": ["时钟同步：往返 {rtt} ms，误差 ±{unc} ms", "Clock sync: round trip {rtt} ms, error ±{unc} ms"],
+    "desk.test_ok": ["按键正常", "Key works"],
+    "desk.not_now": ["现在不是抢答题", "Not a buzz-in question now"],
+    "desk.sent": ["已发送…", "Sent…"],
+    "desk.buzzed": ["已抢答", "Buzzed"],
     "h.buzzed": ["{team} 抢到了", "{team} buzzed first"]
   };
   var lang = (document.documentElement.lang || "zh-CN").toLowerCase();

@@ -11,7 +11,7 @@
                       reconnectionDelay: 500, reconnectionDelayMax: 3000 });
     var live = { socket: socket, offset: 0, version: -1, state: null, rtt: null, connected: false };
     function sync() {
-      if (!socket.connected) return;
+      if (!socket.connected || live.clock) return;  // static/js/clock.js syncs buzzers
       var t0 = Date.now();
       socket.timeout(5000).emit("time", { rtt: live.rtt }, function (err, ack) {
         var t1 = Date.now();

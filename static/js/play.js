@@ -10,6 +10,7 @@
   var $ = function (id) { return document.getElementById(id); };
   var live, state = null, me = null, pending = null, lastScore = null, chosen = {}, wake = null;
   var errTimer = null;
+  var clock = null;  // fair buzzing: static/js/clock.js (sync, press times, scheduled opening)
 
   function store(k, v) { try { if (v === null) localStorage.removeItem(k); else localStorage.setItem(k, v); } catch (e) { /* private mode */ } }
   function load(k) { try { return localStorage.getItem(k); } catch (e) { return null; } }
@@ -165,7 +166,7 @@
     else if (b && b.rank) { st = "ranked"; main = "#" + b.rank; sub = T("buzz.behind", { ms: b.ms_behind_first }); }
     else if (locked) { st = "locked"; main = T("buzz.locked"); sub = T("buzz.locked_sub"); }
     else if (pending && pending.q === q.id && pending.attempt === q.attempt) { st = "sent"; main = T("buzz.sent"); }
-    else if (s.phase === "open") { st = "open"; main = T("buzz.press"); sub = T("buzz.open_sub"); }
+    else if (s.phase === "open" || (clock && clock.isOpen(s))) { st = "open"; main = T("buzz.press"); sub = T("buzz.open_sub"); }
     else if (s.phase === "answering") {
       // someone was first; a later press still counts for the record (#2 +38 ms)
       var t = UI.teamById(s, s.turn);
@@ -201,7 +202,7 @@
     pending = { q: q.id, attempt: q.attempt };
     btn.dataset.state = "sent"; btn.disabled = true; $("buzz-main").textContent = T("buzz.sent");
     buzzVibe(60);
-    live.emit("buzz", { question: q.id }, function (ack) {
+    live.emit("buzz", { question: q.id, pressed_at: clock && clock.pressTime(e) }, function (ack) {
       if (!ack.ok) {
         pending = null;
         if (ack.error !== "already_buzzed") toast(errText(ack));
@@ -399,6 +400,7 @@
       if (state && s.question && (!state.question || state.question.id !== s.question.id)) pending = null;
       if (state && state.question && s.question && state.question.attempt !== s.question.attempt) pending = null;
       state = s; render();
+      if (clock) clock.watchOpening(s, render);
     },
     onMe: function (m) { me = m; if (m.answer && m.answer.length && state && state.question) chosen[state.question.id] = chosen[state.question.id] || m.answer; render(); keepAwake(); },
     onStatus: function (ok) {
@@ -421,6 +423,7 @@
       screen("s-removed");
     }
   });
+  clock = window.QuizClock.attach(live);
   live.socket.on("join_approved", function (ack) { if (ack && ack.token && !me) joined(ack); });
   live.socket.on("join_refused", function (data) {
     joinAsked = null; showJoinWait(null);

@@ -320,6 +320,8 @@
     s.join = byId("join-policy").value;
     s.exclude_used = byId("exclude-used").checked;
     s.media_on_phones = byId("media-on-phones").checked;
+    var keys = byId("desk-keys").value.split(/[,，]/).map(function (k) { return k.trim(); });
+    s.desk_keys = keys.some(function (k) { return k; }) ? keys : undefined;  // the buzzer desk
     s.teams = [];
     s.rounds = [];
     var bad = null;
@@ -432,10 +434,11 @@
   byId("join-policy").value = spec.join || "team_links";
   byId("exclude-used").checked = !!spec.exclude_used;
   byId("media-on-phones").checked = !!spec.media_on_phones;
+  byId("desk-keys").value = (spec.desk_keys || []).join(",");
   (spec.teams || []).forEach(addTeam);
   (spec.rounds || []).forEach(addRound);
   var cs = spec.settings || {};
-  ["tiebreak_counts_in_score", "undo_depth"].forEach(function (k) {
+  ["tiebreak_counts_in_score", "undo_depth", "buzz_order", "near_tie"].forEach(function (k) {
     byId("contest-settings").appendChild(settingField(k, DEFAULTS.contest[k], cs[k], "settings." + k));
   });
   var tb = cs.tiebreak || {};

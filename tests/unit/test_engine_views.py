@@ -20,11 +20,12 @@ from tests.unit.test_engine_factories import (
 COMMON_KEYS = {"version", "name", "phase", "round", "question", "deadline", "paused",
                "paused_remaining_ms", "teams", "turn", "buzzes", "locked_out", "revealed",
                "outcome", "distribution", "answered_count", "lobby_locked", "tiebreak",
-               "last_event", "final", "wager", "capabilities"}
+               "last_event", "final", "wager", "capabilities", "opens_at"}
 HOST_KEYS = COMMON_KEYS | {"answer", "explanation", "answer_private", "next_question", "log",
                            "log_total",
                            "buzz_log", "submissions", "can_undo", "undo_label", "legal",
-                           "rounds", "settings", "deadline_kind"}
+                           "rounds", "settings", "deadline_kind", "near_tie",
+                           "near_tie_rows"}
 
 
 def every_kind() -> dict:

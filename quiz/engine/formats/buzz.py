@@ -29,9 +29,11 @@ capabilities = {"buzzers": True, "wager": False, "tap_answer": False, "turn_answ
 record = {"eligible": "all", "score_kind": "judge"}
 player_commands = {"buzz": buzzers.cmd_buzz, "answer": turns.cmd_turn_answer}
 host_commands = {"open_buzzers": buzzers.cmd_open_buzzers,
-                 "close_buzzers": buzzers.cmd_close_buzzers, "judge": turns.cmd_judge}
+                 "close_buzzers": buzzers.cmd_close_buzzers, "judge": turns.cmd_judge,
+                 "decide_buzz": buzzers.cmd_decide_buzz}
 expiries = {"auto_open": buzzers.expire_auto_open, "buzz_window": buzzers.expire_buzz_window,
-            "answer": turns.expire_answer}
+            "scheduled_open": buzzers.expire_scheduled_open,
+            "buzz_collect": buzzers.expire_collect, "answer": turns.expire_answer}
 
 
 def show(state: State, q: LiveQuestion, now: int) -> list[Event]:
@@ -47,8 +49,11 @@ def reveal(state: State, actor: dict, now: int) -> list[Event]:
 
 
 def legal(state: State) -> set[str]:
-    """Open the buzzers while reading, close them while open; judge the team that buzzed."""
-    return {"reading": {"open_buzzers"}, "open": {"close_buzzers"}}.get(
+    """Open the buzzers while reading (unless already scheduled to open), close them while
+    open, decide a near-tie for first (fair order); judge the team that buzzed."""
+    q = state["q"]
+    reading = set() if q and q.get("opens_at") else {"open_buzzers"}
+    return {"reading": reading, "open": {"close_buzzers"}, "deciding": {"decide_buzz"}}.get(
         state["phase"], set()) | common.turn_legal(state)
 
 
