@@ -148,7 +148,7 @@ def wire(ws):
 
 
 def test_a_message_is_written_at_once_and_one_broadcast_packet_is_framed_once():
-    transport.apply()
+    transport.apply(gevent=True)
     a, b = FakeWs(), FakeWs()
     sa, sb = engineio_socket(a), engineio_socket(b)
     pkt = message('2["state",{"version":3}]')
@@ -160,7 +160,7 @@ def test_a_message_is_written_at_once_and_one_broadcast_packet_is_framed_once():
 
 
 def test_a_message_passes_a_waiting_ping_but_never_a_waiting_message():
-    transport.apply()
+    transport.apply(gevent=True)
     ws = FakeWs()
     s = engineio_socket(ws)
     ping = eio_packet.Packet(eio_packet.PING)
@@ -181,7 +181,7 @@ def test_a_message_passes_a_waiting_ping_but_never_a_waiting_message():
 
 
 def test_a_full_socket_falls_back_to_the_queue_and_a_partial_frame_is_finished_in_order():
-    transport.apply()
+    transport.apply(gevent=True)
     full = FakeWs(room=0)
     s = engineio_socket(full)
     pkt = message("2[\"x\"]")
@@ -203,7 +203,7 @@ def test_a_full_socket_falls_back_to_the_queue_and_a_partial_frame_is_finished_i
 
 
 def test_a_closed_or_polling_connection_uses_the_queue():
-    transport.apply()
+    transport.apply(gevent=True)
     ws = FakeWs()
     s = engineio_socket(ws)
     s.upgraded = False
@@ -369,3 +369,83 @@ def test_a_close_to_a_reset_peer_does_not_raise():
     ws.connected, ws.sock, ws.ws = True, Reset(), deflating_server()
     ws.close()
     assert ws.connected is False
+
+
+# --- the versions the changes were checked against ---------------------------------------------
+
+import importlib.metadata  # noqa: E402
+import os  # noqa: E402
+import re  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def installed_as(monkeypatch, **versions):
+    """The metadata look-up answers ``versions`` (None: not installed) and the truth otherwise."""
+    real = importlib.metadata.version
+
+    def version(name):
+        if name in versions:
+            if versions[name] is None:
+                raise importlib.metadata.PackageNotFoundError(name)
+            return versions[name]
+        return real(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", version)
+    monkeypatch.setattr(transport, "_versions_ok", False)
+
+
+def test_the_checked_versions_are_the_pins_of_requirements_txt():
+    with open(os.path.join(ROOT, "requirements.txt"), encoding="utf-8") as fh:
+        pins = dict(re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", fh.read(), re.M))
+    assert {name: pins.get(name) for name in transport.CHECKED} == transport.CHECKED
+
+
+def test_the_installed_versions_pass(monkeypatch):
+    monkeypatch.setattr(transport, "_versions_ok", False)
+    transport.check_versions()
+    assert transport._versions_ok
+
+
+def test_another_version_is_refused_naming_the_package_and_both_versions(monkeypatch):
+    installed_as(monkeypatch, **{"python-engineio": "4.16.0"})
+    with pytest.raises(transport.TransportVersionError) as err:
+        transport.check_versions()
+    text = str(err.value)
+    zh, en = text.split("\n")
+    assert "python-engineio 已安装 4.16.0，应为 4.15.1" in zh and "服务器不启动" in zh
+    assert "python-engineio 4.16.0 is installed, 4.15.1 expected" in en
+    assert "the server does not start" in en
+    assert "simple-websocket" not in text     # only the one that differs
+
+
+def test_a_missing_library_is_refused_too(monkeypatch):
+    installed_as(monkeypatch, **{"simple-websocket": None, "Flask-SocketIO": "5.8.0"})
+    with pytest.raises(transport.TransportVersionError) as err:
+        transport.check_versions()
+    assert "simple-websocket (not installed) is installed, 1.1.0 expected" in str(err.value)
+    assert "Flask-SocketIO 5.8.0 is installed, 5.7.0 expected" in str(err.value)
+    assert "simple-websocket 已安装 （未安装）" in str(err.value)
+
+
+def test_the_app_factory_refuses_to_build_a_server_on_other_versions(monkeypatch, tmp_path):
+    from quiz.factory import create_app
+
+    installed_as(monkeypatch, **{"python-socketio": "5.19.0"})
+    monkeypatch.setenv("QUIZ_INSTANCE_PATH", str(tmp_path / "instance"))
+    with pytest.raises(transport.TransportVersionError, match="python-socketio 5.19.0"):
+        create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI":
+                    f"sqlite:///{tmp_path / 'db.sqlite3'}", "SOCKETIO_ASYNC_MODE": "threading"})
+
+
+def test_apply_twice_changes_nothing():
+    from socketio import Server
+
+    transport.apply(gevent=True)
+    before = (Base.send, Base.close, Base._thread, Server._handle_eio_message,
+              Server._handle_event, Socket.send, Socket._websocket_handler)
+    transport.apply(gevent=True)
+    transport.apply()
+    assert before == (Base.send, Base.close, Base._thread, Server._handle_eio_message,
+                      Server._handle_event, Socket.send, Socket._websocket_handler)
+    assert Socket.send is transport._send and Server._handle_event is not transport._original_event
