@@ -122,3 +122,11 @@ def test_python_app_py_refuses_to_start_on_another_library_version(tmp_path):
     assert "python-engineio 4.99.0 is installed, 4.15.1 expected" in done.stderr
     assert "python-engineio 已安装 4.99.0，应为 4.15.1" in done.stderr
     assert "Traceback" not in done.stderr and "Knowledge contest server" not in done.stdout
+
+
+def test_a_reserved_name_cannot_be_registered_as_a_client_event():
+    from quiz.live import handlers
+
+    for name in ("connect", "disconnect", "connect_error"):
+        with pytest.raises(ValueError, match="reserved"):
+            handlers.acked(name)
