@@ -77,35 +77,69 @@ def _wait_serving(port: int, proc, timeout: float = 30.0) -> None:
 
 
 PROBE = """
-import json, os, sys
+import json, socket, sys, threading, time
 if sys.argv[1] == "gevent":
     from gevent import monkey
     monkey.patch_all()
+from bench.ws_churn import _read_frame, _read_until
 from engineio.socket import Socket
-from simple_websocket.ws import Base
+from quiz.base.extensions import socketio
 from quiz.factory import create_app
 from quiz.live import transport
+port = int(sys.argv[3])
 app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": sys.argv[2]})
-print(json.dumps({"mode": app.extensions["socketio"].server.async_mode,
-                  "whole_frames": Base.send is transport._send_whole,
+threading.Thread(target=socketio.run, args=(app,), daemon=True, kwargs=dict(
+    host="127.0.0.1", port=port, log_output=False, allow_unsafe_werkzeug=True)).start()
+for _ in range(100):
+    try:
+        c = socket.create_connection(("127.0.0.1", port), timeout=5)
+        break
+    except OSError:
+        time.sleep(0.1)
+c.sendall(b"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\n"
+          b"Upgrade: websocket\\r\\nConnection: Upgrade\\r\\n"
+          b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\\r\\nSec-WebSocket-Version: 13\\r\\n\\r\\n")
+buf = bytearray()
+del buf[:_read_until(c, buf, b"\\r\\n\\r\\n") + 4]
+sid = json.loads(_read_frame(c, buf).decode()[1:])["sid"]      # Engine.IO open
+eio = socketio.server.eio
+s = eio.sockets[sid]
+ws = getattr(s, "quiz_ws", None)
+eio.send(sid, "hello")
+queued = s.queue.qsize()            # what the writer greenlet still has to send
+got = _read_frame(c, buf).decode()
+print(json.dumps({"mode": socketio.server.async_mode,
                   "direct_writes": Socket.send is transport._send,
-                  "reader_handles": Socket._websocket_handler is transport._websocket_handler,
-                  "counts_closed": transport.after_release is not None}))
+                  "counts_closed": transport.after_release is not None,
+                  "reader_handles": ws is not None,
+                  "nodelay": bool(ws and ws.sock.getsockopt(socket.IPPROTO_TCP,
+                                                            socket.TCP_NODELAY)),
+                  "queued": queued, "got": got}))
 """
 
 
-@pytest.mark.parametrize("mode", ["gevent", "threading"])
-def test_the_gevent_only_changes_are_applied_under_gevent_only(mode, tmp_path):
+def test_a_gevent_server_built_by_the_factory_writes_frames_directly(tmp_path):
+    """Not app.py's main: any gevent process whose server the factory built (here
+    ``socketio.run`` on the factory's app) reads and writes through changes 2-4."""
+    seen = _probe("gevent", tmp_path)
+    assert seen == {"mode": "gevent", "direct_writes": True, "counts_closed": True,
+                    "reader_handles": True, "nodelay": True, "queued": 0, "got": "4hello"}
+
+
+def test_a_threading_server_built_by_the_factory_keeps_engineios_queue(tmp_path):
+    seen = _probe("threading", tmp_path)
+    assert seen["mode"] == "threading" and seen["got"] == "4hello"
+    assert not (seen["direct_writes"] or seen["counts_closed"] or seen["reader_handles"])
+
+
+def _probe(mode: str, tmp_path) -> dict:
     env = dict(os.environ, QUIZ_INSTANCE_PATH=str(tmp_path / "instance"))
     env.pop("SOCKETIO_ASYNC_MODE", None)
     done = subprocess.run([sys.executable, "-c", PROBE, mode,
-                           f"sqlite:///{tmp_path / 'db.sqlite3'}"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
+                           f"sqlite:///{tmp_path / 'db.sqlite3'}", str(free_port())],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    seen = json.loads(done.stdout.strip().splitlines()[-1])
-    gevent = mode == "gevent"
-    assert seen == {"mode": mode, "whole_frames": True, "direct_writes": gevent,
-                    "reader_handles": gevent, "counts_closed": gevent}
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def test_python_app_py_refuses_to_start_on_another_library_version(tmp_path):
