@@ -14,15 +14,15 @@ if __name__ == "__main__" and SOCKETIO_GEVENT:
 
     monkey.patch_all()
 
-    from quiz.live import transport as wsfix
-
-    wsfix.apply()
-
 from quiz.base.extensions import socketio  # noqa: E402
 from quiz.factory import create_app  # noqa: E402
+from quiz.live.transport import TransportVersionError  # noqa: E402
 from quiz.startup import served_by_flask_run, start_serving  # noqa: E402
 
-app = create_app()
+try:
+    app = create_app()  # applies quiz/live/transport.py, for every way of serving
+except TransportVersionError as err:
+    sys.exit(str(err))
 if served_by_flask_run():
     start_serving(app)
 
@@ -35,10 +35,6 @@ def main() -> None:
     prepare(app)
     tune_gc()
     allocator.tune_malloc()
-    if SOCKETIO_GEVENT:
-        from quiz.live import transport as wsfix
-
-        wsfix.after_release = allocator.trimmer().note_closed
     options = {}
     if SOCKETIO_GEVENT:
         from quiz.live import guard

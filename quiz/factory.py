@@ -153,10 +153,27 @@ def _import_models() -> None:
     from quiz.record import models  # noqa: F401
 
 
+def _apply_transport(async_mode: str) -> None:
+    """quiz/live/transport.py's library changes, on the versions they were checked against
+    (else TransportVersionError: the server does not start); changes 2-4, and the allocator's
+    count of ended connections, only under gevent: they need its sockets and its hub."""
+    from quiz.live import allocator, transport
+
+    transport.check_versions()
+    gevent = async_mode == "gevent"
+    transport.apply(gevent=gevent)
+    if gevent:
+        transport.after_release = allocator.trimmer().note_closed
+
+
 def _init_socketio(app: Flask) -> None:
+    from quiz.live import handlers
+
+    async_mode = _choose_async_mode(app)
+    _apply_transport(async_mode)
     socketio.init_app(
         app,
-        async_mode=_choose_async_mode(app),
+        async_mode=async_mode,
         message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
         # our own addresses and the public URL, never the request's Host (quiz/web/origins.py)
         cors_allowed_origins=OriginChecker(app.config["ALLOWED_ORIGINS"], app.config["HOST"],
@@ -169,3 +186,4 @@ def _init_socketio(app: Flask) -> None:
         # frame to the projector written) before the other connections' messages are.
         async_handlers=False,
     )
+    handlers.register_bare(socketio.server)  # init_app made a new server

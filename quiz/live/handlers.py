@@ -14,7 +14,16 @@ from flask_socketio import ConnectionRefusedError, join_room
 from quiz import engine
 from quiz.base import auth
 from quiz.base.extensions import socketio
-from quiz.live import clock, host_actions, join_requests, players, publish, runtime, timers
+from quiz.live import (
+    clock,
+    host_actions,
+    join_requests,
+    players,
+    publish,
+    runtime,
+    timers,
+    transport,
+)
 from quiz.live.clients import clients
 from quiz.live.runtime import Refused
 
@@ -174,14 +183,31 @@ def _answer(event: str, fn, sid: str, payload, limited: bool):
                 "message_zh": "服务器无法完成该操作。"}
 
 
+# The bare events' handlers, registered on python-socketio's server itself (``register_bare``).
+_bare: dict[str, object] = {}
+
+
+def register_bare(server) -> None:
+    """Register the bare events through python-socketio's public ``Server.on``.
+
+    Flask-SocketIO's ``on``/``on_event`` always wrap a handler in its request context (the
+    cost a bare event avoids), and it hands its own list to each new server at ``init_app``;
+    so the factory calls this after every ``init_app`` (quiz/factory.py)."""
+    for event, raw in _bare.items():
+        server.on(event, raw, namespace="/")
+
+
 def acked(event: str, limited: bool = False, bare: bool = False):
     """Register a client event whose handler returns an ack; no exception escapes it.
 
     ``bare`` events (the phone's game events, a hall of them at once) skip Flask-SocketIO's
     per-event request context (URL matching, the session cookie: ~15% of a buzz's CPU): the
     handler runs in an app context only, so it may not use ``request``, ``session`` or the
-    room helpers; the client's ``info`` carries what it needs.
+    room helpers; the client's ``info`` carries what it needs. A reserved name (``connect``...,
+    quiz/live/transport.py 8.) is never a client event.
     """
+    if event in transport.RESERVED_EVENTS:
+        raise ValueError(f"{event!r} is a reserved Socket.IO event name")
 
     def decorate(fn):
         if bare:
@@ -192,8 +218,7 @@ def acked(event: str, limited: bool = False, bare: bool = False):
                 with environ["flask.app"].app_context():
                     return _answer(event, fn, sid, args[0] if args else None, limited)
 
-            # Flask-SocketIO hands its list to python-socketio as is at init_app
-            socketio.handlers.append((event, raw, "/"))
+            _bare[event] = raw
             return fn
 
         @functools.wraps(fn)

@@ -1,7 +1,7 @@
 """simple-websocket's send must not drop the tail of a frame when the socket takes only part."""
 from simple_websocket.ws import Base
 
-from quiz.live import transport as wsfix
+from quiz.live import transport
 
 
 class ChokingSocket:
@@ -28,7 +28,7 @@ class Framer:
 
 
 def test_a_large_message_is_sent_whole():
-    wsfix.apply()
+    transport.apply()
     ws = Base.__new__(Base)
     ws.connected, ws.sock, ws.ws = True, ChokingSocket(), Framer()
     message = "快" * 20000  # 60 KB of UTF-8, far more than one send() takes
@@ -70,7 +70,7 @@ def client_reading(frames: bytes) -> list[str]:
 @pytest.mark.parametrize("size", [0, 1, 125, 126, 127, 65535, 65536, 200000])
 def test_text_frames_read_back_whole_at_every_length_boundary(size):
     text = ("抢" * size)[:size]
-    assert client_reading(wsfix.text_frame(text.encode("utf-8"))) == [text]
+    assert client_reading(transport.text_frame(text.encode("utf-8"))) == [text]
 
 
 class RawSocket:
@@ -148,7 +148,7 @@ def wire(ws):
 
 
 def test_a_message_is_written_at_once_and_one_broadcast_packet_is_framed_once():
-    wsfix.apply()
+    transport.apply(gevent=True)
     a, b = FakeWs(), FakeWs()
     sa, sb = engineio_socket(a), engineio_socket(b)
     pkt = message('2["state",{"version":3}]')
@@ -160,7 +160,7 @@ def test_a_message_is_written_at_once_and_one_broadcast_packet_is_framed_once():
 
 
 def test_a_message_passes_a_waiting_ping_but_never_a_waiting_message():
-    wsfix.apply()
+    transport.apply(gevent=True)
     ws = FakeWs()
     s = engineio_socket(ws)
     ping = eio_packet.Packet(eio_packet.PING)
@@ -181,7 +181,7 @@ def test_a_message_passes_a_waiting_ping_but_never_a_waiting_message():
 
 
 def test_a_full_socket_falls_back_to_the_queue_and_a_partial_frame_is_finished_in_order():
-    wsfix.apply()
+    transport.apply(gevent=True)
     full = FakeWs(room=0)
     s = engineio_socket(full)
     pkt = message("2[\"x\"]")
@@ -203,7 +203,7 @@ def test_a_full_socket_falls_back_to_the_queue_and_a_partial_frame_is_finished_i
 
 
 def test_a_closed_or_polling_connection_uses_the_queue():
-    wsfix.apply()
+    transport.apply(gevent=True)
     ws = FakeWs()
     s = engineio_socket(ws)
     s.upgraded = False
@@ -232,8 +232,8 @@ class ReceivingSocket:
 def inbox_for(sock):
     import functools
 
-    inbox = wsfix._Inbox()
-    inbox.deliver = functools.partial(wsfix._deliver, sock)
+    inbox = transport._Inbox()
+    inbox.deliver = functools.partial(transport._deliver, sock)
     return inbox
 
 
@@ -291,14 +291,14 @@ def test_a_websocket_sends_each_frame_at_once_without_waiting_for_the_clients_ac
     inner = type("Inner", (), {})()
     inner.sock, inner.input_buffer = GeventSocket(server_side), []
     outer = type("Outer", (), {"ws": inner})()
-    original = wsfix._original_handler
+    original = transport._original_handler
     try:
-        wsfix._original_handler = lambda self, ws: seen.update(
+        transport._original_handler = lambda self, ws: seen.update(
             nodelay=server_side.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
         assert server_side.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 0
-        wsfix._websocket_handler(EioSocket.__new__(EioSocket), outer)
+        transport._websocket_handler(EioSocket.__new__(EioSocket), outer)
     finally:
-        wsfix._original_handler = original
+        transport._original_handler = original
         for s in (client, server_side, listener):
             s.close()
     assert seen["nodelay"] != 0
@@ -326,7 +326,7 @@ def deflating_server():
 
 
 def test_wsproto_keeps_each_connection_in_a_reference_cycle():
-    assert wsfix.parser_is_a_cycle()   # the reason for the patch: it still applies
+    assert transport.parser_is_a_cycle()   # the reason for the patch: it still applies
 
 
 def test_a_finished_connection_frees_its_zlib_streams_without_the_collector():
@@ -337,7 +337,7 @@ def test_a_finished_connection_frees_its_zlib_streams_without_the_collector():
     gone = weakref.ref(ws.ws.connection._proto)
     gc.disable()
     try:
-        wsfix.release(ws)
+        transport.release(ws)
         assert ext._compressor is None and ext._decompressor is None
         ws.ws = None
         del ext
@@ -359,7 +359,7 @@ def test_without_release_the_connection_outlives_its_last_reference():
 
 
 def test_a_close_to_a_reset_peer_does_not_raise():
-    wsfix.apply()
+    transport.apply()
 
     class Reset:
         def send(self, data):
@@ -369,3 +369,83 @@ def test_a_close_to_a_reset_peer_does_not_raise():
     ws.connected, ws.sock, ws.ws = True, Reset(), deflating_server()
     ws.close()
     assert ws.connected is False
+
+
+# --- the versions the changes were checked against ---------------------------------------------
+
+import importlib.metadata  # noqa: E402
+import os  # noqa: E402
+import re  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def installed_as(monkeypatch, **versions):
+    """The metadata look-up answers ``versions`` (None: not installed) and the truth otherwise."""
+    real = importlib.metadata.version
+
+    def version(name):
+        if name in versions:
+            if versions[name] is None:
+                raise importlib.metadata.PackageNotFoundError(name)
+            return versions[name]
+        return real(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", version)
+    monkeypatch.setattr(transport, "_versions_ok", False)
+
+
+def test_the_checked_versions_are_the_pins_of_requirements_txt():
+    with open(os.path.join(ROOT, "requirements.txt"), encoding="utf-8") as fh:
+        pins = dict(re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", fh.read(), re.M))
+    assert {name: pins.get(name) for name in transport.CHECKED} == transport.CHECKED
+
+
+def test_the_installed_versions_pass(monkeypatch):
+    monkeypatch.setattr(transport, "_versions_ok", False)
+    transport.check_versions()
+    assert transport._versions_ok
+
+
+def test_another_version_is_refused_naming_the_package_and_both_versions(monkeypatch):
+    installed_as(monkeypatch, **{"python-engineio": "4.16.0"})
+    with pytest.raises(transport.TransportVersionError) as err:
+        transport.check_versions()
+    text = str(err.value)
+    zh, en = text.split("\n")
+    assert "python-engineio 已安装 4.16.0，应为 4.15.1" in zh and "服务器不启动" in zh
+    assert "python-engineio 4.16.0 is installed, 4.15.1 expected" in en
+    assert "the server does not start" in en
+    assert "simple-websocket" not in text     # only the one that differs
+
+
+def test_a_missing_library_is_refused_too(monkeypatch):
+    installed_as(monkeypatch, **{"simple-websocket": None, "Flask-SocketIO": "5.8.0"})
+    with pytest.raises(transport.TransportVersionError) as err:
+        transport.check_versions()
+    assert "simple-websocket (not installed) is installed, 1.1.0 expected" in str(err.value)
+    assert "Flask-SocketIO 5.8.0 is installed, 5.7.0 expected" in str(err.value)
+    assert "simple-websocket 已安装 （未安装）" in str(err.value)
+
+
+def test_the_app_factory_refuses_to_build_a_server_on_other_versions(monkeypatch, tmp_path):
+    from quiz.factory import create_app
+
+    installed_as(monkeypatch, **{"python-socketio": "5.19.0"})
+    monkeypatch.setenv("QUIZ_INSTANCE_PATH", str(tmp_path / "instance"))
+    with pytest.raises(transport.TransportVersionError, match="python-socketio 5.19.0"):
+        create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI":
+                    f"sqlite:///{tmp_path / 'db.sqlite3'}", "SOCKETIO_ASYNC_MODE": "threading"})
+
+
+def test_apply_twice_changes_nothing():
+    from socketio import Server
+
+    transport.apply(gevent=True)
+    before = (Base.send, Base.close, Base._thread, Server._handle_eio_message,
+              Server._handle_event, Socket.send, Socket._websocket_handler)
+    transport.apply(gevent=True)
+    transport.apply()
+    assert before == (Base.send, Base.close, Base._thread, Server._handle_eio_message,
+                      Server._handle_event, Socket.send, Socket._websocket_handler)
+    assert Socket.send is transport._send and Server._handle_event is not transport._original_event
