@@ -32,7 +32,6 @@ from .answers import TYPES
 from .models import Bank, ColumnMapMemory, Question
 
 DEFAULT_BANK = "默认题库"
-PREVIEW_ROWS = 300
 INSERT_SLICE = 1000
 
 
@@ -188,15 +187,24 @@ def import_files(
     {(file, sheet, row): fields, or None to leave the row out} for problem rows, each
     re-validated with the import's rules: one that still fails refuses the whole import.
     With ``remember``, a map given for a sheet with a header is kept for that header when the
-    import happens.
+    import happens. A dry run's ``preview`` lists every question found, with its duplicate flag.
+
+    All of it (the reading, the check against the bank, the report, the INSERTs and the commit)
+    runs off the live loop, in a worker with its own session (``offloop.run_in_app``).
     """
+    return offloop.run_in_app(
+        _import_files, sources, bank, dry_run, strict, limits, media_limits, columns,
+        no_answer, fixes, remember)
+
+
+def _import_files(sources, bank, dry_run, strict, limits, media_limits, columns, no_answer,
+                  fixes, remember) -> ImportReport:
+    """``import_files``'s work, where it runs (a worker when serving)."""
     bank_name = (bank or DEFAULT_BANK).strip() or DEFAULT_BANK
     report = ImportReport(bank=bank_name, dry_run=dry_run, strict=strict)
     chooser = headers.MapChooser(columns, remembered_maps())
     try:
-        # the reading is the long part (100,000 rows: seconds): off the live loop, with the
-        # remembered maps read here first (the worker thread does not touch the database)
-        parsed = offloop.run(read_sources, sources, limits, media_limits, chooser)
+        parsed = read_sources(sources, limits, media_limits, chooser)
         report.layouts = parsed.layouts
         _sheets_without_answers(parsed, report, sources, limits, media_limits, no_answer)
         failed = _apply_fixes(parsed, report, fixes or {})
@@ -229,7 +237,7 @@ def import_files(
     rows = []
     for q in parsed.questions:
         duplicate = q.fingerprint in existing
-        if len(report.preview) < PREVIEW_ROWS:
+        if dry_run:
             report.preview.append((q, duplicate))
         if duplicate:
             report.duplicates += 1
