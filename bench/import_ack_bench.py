@@ -70,7 +70,15 @@ def confirm(session, base: str, preview: str, done: dict) -> None:
     t0 = time.monotonic()
     resp = session.post(f"{base}/bank/confirm", data={
         "csrf_token": _token(preview, "csrf_token"), "token": _token(preview, "token"),
-        "bank": _token(preview, "bank")}, timeout=600)
+        "bank": _token(preview, "bank")}, timeout=600, allow_redirects=False)
+    done.update(status=resp.status_code, seconds=time.monotonic() - t0,
+                location=resp.headers.get("Location", ""))
+
+
+def bank_page(session, base: str, location: str, done: dict) -> None:
+    """Open the page the confirm leads to: the bank with the imported questions."""
+    t0 = time.monotonic()
+    resp = session.get(base + location if location.startswith("/") else location, timeout=600)
     done.update(status=resp.status_code, seconds=time.monotonic() - t0,
                 imported="已导入" in resp.text or "Imported" in resp.text)
 
@@ -107,10 +115,13 @@ def main() -> None:
         session = requests.Session()
         phases = {}
         for name, job, args_ in (("upload", upload, (session, server.url, sheet)),
-                                 ("confirm", confirm, (session, server.url))):
+                                 ("confirm", confirm, (session, server.url)),
+                                 ("bank page", bank_page, (session, server.url))):
             done: dict = {}
             if name == "confirm":
                 args_ = args_ + (phases["upload"][1]["page"],)
+            elif name == "bank page":
+                args_ = args_ + (phases["confirm"][1]["location"],)
             worker = threading.Thread(target=job, args=args_ + (done,))
             worker.start()
             phases[name] = (acks(lambda w=worker: not w.is_alive()), done)
@@ -119,14 +130,15 @@ def main() -> None:
         host.close()
         server.stop()
     size = os.path.getsize(sheet) / 2**20
-    up, conf = phases["upload"][1], phases["confirm"][1]
+    up, conf, bank = (phases[k][1] for k in ("upload", "confirm", "bank page"))
     print(f"sheet: {args.rows} questions, {size:.1f} MB; upload answered {up.get('status')} "
           f"in {up.get('seconds', 0):.2f} s (a page of {up.get('size', 0) / 1024:.0f} KiB); "
-          f"confirm answered {conf.get('status')} in {conf.get('seconds', 0):.2f} s "
-          f"(imported: {conf.get('imported')})")
+          f"confirm answered {conf.get('status')} in {conf.get('seconds', 0):.2f} s; "
+          f"the bank page {bank.get('status')} in {bank.get('seconds', 0):.2f} s "
+          f"(imported: {bank.get('imported')})")
     print(f"host acks before the upload: {figures(idle)}")
-    print(f"host acks during the upload: {figures(phases['upload'][0])}")
-    print(f"host acks during the confirm: {figures(phases['confirm'][0])}")
+    for name in ("upload", "confirm", "bank page"):
+        print(f"host acks during the {name}: {figures(phases[name][0])}")
 
 
 if __name__ == "__main__":

@@ -134,13 +134,11 @@ def upload():
                                                                      previews.MAX_AGE_S))
     previews.make_folder(folder)  # 0700, files 0600 (question_bank/previews.py)
     for i, storage in enumerate(files):
-        data = storage.stream.read(limits.max_bytes + 1)
         name = os.path.basename(storage.filename.replace("\\", "/")) or f"upload{i}"
-        too_big = len(data) > limits.max_bytes
-        if too_big and data.startswith(b"PK"):  # maybe a zip of sheet + media: its own cap
-            data += storage.stream.read(bundle_cap + 1 - len(data))
-            too_big = len(data) > bundle_cap or not media.is_bundle(data)
-        if too_big:
+        kept = offloop.run(  # 13 MB read from the spooled upload and written: off the loop
+            _keep, storage.stream, name, os.path.join(folder, f"{i:02d}"), limits.max_bytes,
+            bundle_cap)
+        if not kept:
             shutil.rmtree(folder, ignore_errors=True)
             err = messages.FileTooLarge(
                 "too_large",
@@ -148,10 +146,22 @@ def upload():
                 limit=messages.human_size(limits.max_bytes),
             )
             return _refused_page(err, bank, 413, name)
-        previews.write_private(os.path.join(folder, f"{i:02d}{_spool_ext(name)}"), data)
-        previews.write_private(os.path.join(folder, f"{i:02d}.name"), name)
-        del data
     return _preview(token, bank, strict, {}, None)
+
+
+def _keep(stream, name: str, base: str, max_bytes: int, bundle_cap: int) -> bool:
+    """Keep an uploaded file as ``base`` + its extension (and its name in ``base``.name);
+    False when it is over the cap (a zip of sheet + media has its own)."""
+    data = stream.read(max_bytes + 1)
+    too_big = len(data) > max_bytes
+    if too_big and data.startswith(b"PK"):  # maybe a zip of sheet + media: its own cap
+        data += stream.read(bundle_cap + 1 - len(data))
+        too_big = len(data) > bundle_cap or not media.is_bundle(data)
+    if too_big:
+        return False
+    previews.write_private(base + _spool_ext(name), data)
+    previews.write_private(base + ".name", name)
+    return True
 
 
 def _dry_run(token, bank, strict, columns, no_answer):
@@ -256,6 +266,7 @@ def _page_model(report, sources, page, view, fixed, language) -> dict:
         "page": page,
         "pages": pages,
         "view": view,
+        "categories": report.by_category.most_common(LIST_CAP),
         "failing": failing,
         "file_problems": [p for p in report.problems if p.row is None][:LIST_CAP],
     }
