@@ -408,19 +408,24 @@ def problems_download():
     if token is None:
         return _expired()
     maps, _errors = _maps_from_form()
-    sources, report = _dry_run(token, bank, strict, maps, no_answer)
-    rows = service.problem_rows(
-        sources, report, limits_from_config(), media_limits_from_config(), cap=100_000
-    )
-    data = fixes.problem_sheet(
-        [(r["fields"], "; ".join(p.reason(lang()) for p in r["problems"])) for r in rows],
-        write_cell=write_text_cell,
-    )
+    data = offloop.run_in_app(_problem_sheet, token, bank, strict, maps, no_answer, lang())
     return send_file(
         io.BytesIO(data),
         mimetype=XLSX,
         as_attachment=True,
         download_name=_("problem-rows") + ".xlsx",
+    )
+
+
+def _problem_sheet(token, bank, strict, maps, no_answer, language) -> bytes:
+    """The .xlsx of a dry run's problem rows (in a worker when serving)."""
+    sources, report = _dry_run(token, bank, strict, maps, no_answer)
+    rows = service.problem_rows(
+        sources, report, limits_from_config(), media_limits_from_config(), cap=100_000
+    )
+    return fixes.problem_sheet(
+        [(r["fields"], "; ".join(p.reason(language) for p in r["problems"])) for r in rows],
+        write_cell=write_text_cell,
     )
 
 
