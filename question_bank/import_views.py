@@ -9,6 +9,7 @@ form; the server re-reads the kept files and re-checks everything each time.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import pathlib
@@ -20,6 +21,7 @@ from flask import current_app, flash, redirect, render_template, request, send_f
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from quiz.base import offloop
 from quiz.base.auth import organizer_required
 from quiz.base.safety import write_text_cell
 
@@ -31,6 +33,8 @@ from .views import XLSX, bp, lang, type_names
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 DEMO_BANK = "演示题库"  # quiz/startup.py's demo bank: never the default target of an import
 NEW_BANK = "__new__"
+PAGE_ROWS = 100  # rows of the preview on one page (problem rows, and questions)
+LIST_CAP = 100  # at most so many problems, warnings, notes, duplicates listed on the page
 
 
 def _upload_dir(token: str) -> str:
@@ -130,13 +134,11 @@ def upload():
                                                                      previews.MAX_AGE_S))
     previews.make_folder(folder)  # 0700, files 0600 (question_bank/previews.py)
     for i, storage in enumerate(files):
-        data = storage.stream.read(limits.max_bytes + 1)
         name = os.path.basename(storage.filename.replace("\\", "/")) or f"upload{i}"
-        too_big = len(data) > limits.max_bytes
-        if too_big and data.startswith(b"PK"):  # maybe a zip of sheet + media: its own cap
-            data += storage.stream.read(bundle_cap + 1 - len(data))
-            too_big = len(data) > bundle_cap or not media.is_bundle(data)
-        if too_big:
+        kept = offloop.run(  # 13 MB read from the spooled upload and written: off the loop
+            _keep, storage.stream, name, os.path.join(folder, f"{i:02d}"), limits.max_bytes,
+            bundle_cap)
+        if not kept:
             shutil.rmtree(folder, ignore_errors=True)
             err = messages.FileTooLarge(
                 "too_large",
@@ -144,10 +146,22 @@ def upload():
                 limit=messages.human_size(limits.max_bytes),
             )
             return _refused_page(err, bank, 413, name)
-        previews.write_private(os.path.join(folder, f"{i:02d}{_spool_ext(name)}"), data)
-        previews.write_private(os.path.join(folder, f"{i:02d}.name"), name)
-        del data
     return _preview(token, bank, strict, {}, None)
+
+
+def _keep(stream, name: str, base: str, max_bytes: int, bundle_cap: int) -> bool:
+    """Keep an uploaded file as ``base`` + its extension (and its name in ``base``.name);
+    False when it is over the cap (a zip of sheet + media has its own)."""
+    data = stream.read(max_bytes + 1)
+    too_big = len(data) > max_bytes
+    if too_big and data.startswith(b"PK"):  # maybe a zip of sheet + media: its own cap
+        data += stream.read(bundle_cap + 1 - len(data))
+        too_big = len(data) > bundle_cap or not media.is_bundle(data)
+    if too_big:
+        return False
+    previews.write_private(base + _spool_ext(name), data)
+    previews.write_private(base + ".name", name)
+    return True
 
 
 def _dry_run(token, bank, strict, columns, no_answer):
@@ -165,6 +179,16 @@ def _dry_run(token, bank, strict, columns, no_answer):
     return sources, report
 
 
+def _view_choice() -> tuple[int, str]:
+    """The page of the preview asked for (1 when a choice was recomputed) and its view:
+    'problems' (only the problem rows) or 'all'."""
+    view = request.form.get("view") or request.form.get("shown") or "all"
+    page = request.form.get("page") or ""
+    if not page and not request.form.get("view") and request.endpoint == "bank.confirm":
+        page = request.form.get("shown_page") or ""
+    return (int(page) if page.isdigit() else 1), ("problems" if view == "problems" else "all")
+
+
 def _preview(
     token,
     bank,
@@ -177,49 +201,92 @@ def _preview(
     fix_errors=None,
 ):
     """The preview page for the kept files read with these choices; ``fixed``: the corrections
-    posted (shown again), ``fix_errors``: {(file, sheet, row): [reasons]} of those that fail."""
-    sources, report = _dry_run(token, bank, strict, columns, no_answer)
-    if not report.ok and not report.layouts:  # the file itself was refused: start again
-        shutil.rmtree(_upload_dir(token), ignore_errors=True)
-        return _report_page(report, None, bank, strict, status=422)
-    rows = service.problem_rows(sources, report, limits_from_config(), media_limits_from_config())
-    page, code = _report_page(
-        report,
-        token,
-        bank,
-        strict,
-        rows,
-        no_answer,
-        map_errors or {},
-        fixed or {},
-        status,
-        fix_errors or {},
+    posted (shown again), ``fix_errors``: {(file, sheet, row): [reasons]} of those that fail.
+    The dry run and the page's rows are computed off the live loop; only a page is rendered."""
+    page, view = _view_choice()
+    model = offloop.run_in_app(
+        _preview_model, token, bank, strict, columns, no_answer, page, view, fixed or {}, lang()
     )
-    return page, code
+    if "refused" in model:  # the file itself was refused: start again
+        shutil.rmtree(_upload_dir(token), ignore_errors=True)
+        return _render(model["refused"], bank, strict, 422)
+    return _render(model, bank, strict, status, token, no_answer, map_errors, fixed, fix_errors)
 
 
-def _report_page(
-    report,
-    token,
-    bank,
-    strict,
-    rows=(),
-    no_answer=None,
-    map_errors=None,
-    fixed=None,
-    status=200,
-    fix_errors=None,
-):
-    data = report.to_json(lang())
+def _preview_model(token, bank, strict, columns, no_answer, page, view, fixed, language):
+    """The dry run and the page model of the preview (in a worker when serving)."""
+    sources, report = _dry_run(token, bank, strict, columns, no_answer)
+    if not report.ok and not report.layouts:
+        return {"refused": _page_model(report, None, 1, "all", {}, language)}
+    return _page_model(report, sources, page, view, fixed, language)
+
+
+def _page_model(report, sources, page, view, fixed, language) -> dict:
+    """What the preview page shows of a report: the counts, the lists (each at most
+    LIST_CAP), and one page (PAGE_ROWS) of the problem rows and of the questions."""
+    data = report.to_json(language)
+    counts = {k: len(data[k]) for k in ("problems", "warnings", "notes")}
+    for k in ("problems", "warnings", "notes"):
+        data[k] = data[k][:LIST_CAP]
+    places = _problem_places(report)
+    questions = sorted(report.preview, key=lambda qd: (qd[0].file, qd[0].sheet, qd[0].row))
+    shown = len(places) if view == "problems" else max(len(places), len(questions))
+    pages = max(1, -(-shown // PAGE_ROWS))
+    page = min(max(page, 1), pages)
+    first = (page - 1) * PAGE_ROWS
+    rows = []
+    if sources is not None and places[first : first + PAGE_ROWS]:
+        wanted = set(places[first : first + PAGE_ROWS])
+        part = dataclasses.replace(
+            report, problems=[p for p in report.problems if (p.file, p.sheet, p.row) in wanted]
+        )
+        rows = service.problem_rows(
+            sources, part, limits_from_config(), media_limits_from_config(), cap=PAGE_ROWS
+        )
+    on_page = {(r["file"], r["sheet"], r["row"]) for r in rows}
     failing = set()  # sheets where most rows failed: their column map opens by itself
+    bad_rows: dict = {}
+    for p in report.problems:
+        bad_rows.setdefault((p.file, p.sheet), set()).add(p.row)
     for k, layout in enumerate(report.layouts):
-        bad = {p.row for p in report.problems if (p.file, p.sheet) == (layout.file, layout.sheet)}
+        bad = bad_rows.get((layout.file, layout.sheet), set())
         if len(bad) > report.by_sheet.get(f"{layout.file} / {layout.sheet}", 0):
             failing.add(k)
+    return {
+        "report": report,
+        "data": data,
+        "counts": counts,
+        "problem_rows": rows,
+        "problem_count": len(places),
+        "row_base": first,
+        "carried": [(place, f) for place, f in fixed.items() if place not in on_page],
+        "questions": [] if view == "problems" else questions[first : first + PAGE_ROWS],
+        "question_count": len(questions),
+        "duplicates": [qd for qd in questions if qd[1]][:LIST_CAP],
+        "page": page,
+        "pages": pages,
+        "view": view,
+        "categories": report.by_category.most_common(LIST_CAP),
+        "failing": failing,
+        "file_problems": [p for p in report.problems if p.row is None][:LIST_CAP],
+    }
+
+
+def _problem_places(report) -> list:
+    """The problem rows of a report (file, sheet, row), in sheet order, as the editor lists
+    them (rows of sheets it read)."""
+    read = {(lay.file, lay.sheet) for lay in report.layouts}
+    return sorted(
+        {(p.file, p.sheet, p.row) for p in report.problems if p.row is not None
+         and (p.file, p.sheet) in read}
+    )
+
+
+def _render(model, bank, strict, status=200, token=None, no_answer=None, map_errors=None,
+            fixed=None, fix_errors=None):
     return render_template(
         "bank/report.html",
-        report=report,
-        data=data,
+        **model,
         lang=lang(),
         token=token,
         bank=bank,
@@ -228,19 +295,17 @@ def _report_page(
         type_names=type_names(),
         roles=role_names(),
         letters=LETTERS,
-        problem_rows=rows,
         no_answer=no_answer or "problem",
         map_errors=map_errors or {},
         fixed=fixed or {},
         fix_errors=fix_errors or {},
-        failing=failing,
-        file_problems=[p for p in report.problems if p.row is None],
+        page_rows=PAGE_ROWS,
     ), status
 
 
 def _refused_page(err, bank, status, file=""):
     report = service.ImportReport(bank=bank, dry_run=True, refused=err, refused_file=file)
-    return _report_page(report, None, bank, False, status=status)
+    return _render(_page_model(report, None, 1, "all", {}, lang()), bank, False, status)
 
 
 def _maps_from_form() -> tuple[dict, dict]:
@@ -328,7 +393,11 @@ def preview():
     if token is None:
         return _expired()
     maps, errors = _maps_from_form()
-    return _preview(token, bank, strict, maps, no_answer, errors, status=422 if errors else 200)
+    posted = {}
+    if request.form.get("page") or request.form.get("view"):  # another page: keep the fixes
+        posted = _fixes_from_form()[1]
+    return _preview(token, bank, strict, maps, no_answer, errors, posted,
+                    status=422 if errors else 200)
 
 
 @bp.route("/problems.xlsx", methods=["POST"])
@@ -339,19 +408,24 @@ def problems_download():
     if token is None:
         return _expired()
     maps, _errors = _maps_from_form()
-    sources, report = _dry_run(token, bank, strict, maps, no_answer)
-    rows = service.problem_rows(
-        sources, report, limits_from_config(), media_limits_from_config(), cap=100_000
-    )
-    data = fixes.problem_sheet(
-        [(r["fields"], "; ".join(p.reason(lang()) for p in r["problems"])) for r in rows],
-        write_cell=write_text_cell,
-    )
+    data = offloop.run_in_app(_problem_sheet, token, bank, strict, maps, no_answer, lang())
     return send_file(
         io.BytesIO(data),
         mimetype=XLSX,
         as_attachment=True,
         download_name=_("problem-rows") + ".xlsx",
+    )
+
+
+def _problem_sheet(token, bank, strict, maps, no_answer, language) -> bytes:
+    """The .xlsx of a dry run's problem rows (in a worker when serving)."""
+    sources, report = _dry_run(token, bank, strict, maps, no_answer)
+    rows = service.problem_rows(
+        sources, report, limits_from_config(), media_limits_from_config(), cap=100_000
+    )
+    return fixes.problem_sheet(
+        [(r["fields"], "; ".join(p.reason(language) for p in r["problems"])) for r in rows],
+        write_cell=write_text_cell,
     )
 
 

@@ -35,7 +35,6 @@ from .media_types import MediaLimits
 from .models import Bank, ColumnMapMemory, Question
 
 DEFAULT_BANK = "默认题库"
-PREVIEW_ROWS = 300
 INSERT_SLICE = 1000
 
 
@@ -191,15 +190,24 @@ def import_files(
     {(file, sheet, row): fields, or None to leave the row out} for problem rows, each
     re-validated with the import's rules: one that still fails refuses the whole import.
     With ``remember``, a map given for a sheet with a header is kept for that header when the
-    import happens.
+    import happens. A dry run's ``preview`` lists every question found, with its duplicate flag.
+
+    All of it (the reading, the check against the bank, the report, the INSERTs and the commit)
+    runs off the live loop, in a worker with its own session (``offloop.run_in_app``).
     """
+    return offloop.run_in_app(
+        _import_files, sources, bank, dry_run, strict, limits, media_limits, columns,
+        no_answer, fixes, remember)
+
+
+def _import_files(sources, bank, dry_run, strict, limits, media_limits, columns, no_answer,
+                  fixes, remember) -> ImportReport:
+    """``import_files``'s work, where it runs (a worker when serving)."""
     bank_name = (bank or DEFAULT_BANK).strip() or DEFAULT_BANK
     report = ImportReport(bank=bank_name, dry_run=dry_run, strict=strict)
     chooser = headers.MapChooser(columns, remembered_maps())
     try:
-        # the reading is the long part (100,000 rows: seconds): off the live loop, with the
-        # remembered maps read here first (the worker thread does not touch the database)
-        parsed = offloop.run(read_sources, sources, limits, media_limits, chooser)
+        parsed = read_sources(sources, limits, media_limits, chooser)
         report.layouts = parsed.layouts
         _sheets_without_answers(parsed, report, sources, limits, media_limits, no_answer)
         failed = _apply_fixes(parsed, report, fixes or {})
@@ -232,7 +240,7 @@ def import_files(
     rows = []
     for q in parsed.questions:
         duplicate = q.fingerprint in existing
-        if len(report.preview) < PREVIEW_ROWS:
+        if dry_run:
             report.preview.append((q, duplicate))
         if duplicate:
             report.duplicates += 1
@@ -251,15 +259,16 @@ def import_files(
 
         media_store.save_blobs(current_app.instance_path, rows)
     try:
+        # the rows' values first: SQLite has one writer, and the contest's commands wait
+        # for the write lock this transaction takes at its first INSERT until its commit
+        values = _insert_values(rows, datetime.now(timezone.utc))
+        _stage(values)
         if target is None:
             target = Bank(name=bank_name)
             db.session.add(target)
             db.session.flush()
-        # bulk INSERTs in slices (less memory at once), all inside the one transaction
-        now = datetime.now(timezone.utc)
         with _page_cache(len(rows)):
-            for start in range(0, len(rows), INSERT_SLICE):
-                _insert_rows(rows[start : start + INSERT_SLICE], target.id, now)
+            _insert_prepared(values, target.id)
             if report.media_questions:
                 media_db.link(target.id, rows)
         if remember:
@@ -271,6 +280,8 @@ def import_files(
         report.imported = 0
         report.by_type = dict.fromkeys(TYPES, 0)
         report.media_questions = report.media_files = 0
+    finally:
+        _unstage()
     return report
 
 
@@ -493,30 +504,78 @@ def _page_cache(count: int):
         conn.exec_driver_sql(f"PRAGMA cache_size = {int(old)}")
 
 
-def _insert_rows(questions: list, bank_id: int, now: datetime) -> None:
-    """INSERT questions with one executemany on the session's connection (its transaction).
+def _insert_values(questions: list, now: datetime) -> tuple[bool, list]:
+    """The INSERT values of questions, their bank id left to set: (raw, values).
 
-    On SQLite the rows go to the driver as plain tuples with ``options``/``answer`` already JSON:
-    SQLAlchemy's per-row parameter processing (a dict per row, a JSON and a DATETIME processor
-    call per value) cost more than SQLite's own work (docs/performance.md). The values written
-    are the ones the Core insert writes: the dialect's own DATETIME text, ``json.dumps`` output.
-    Other databases, or a custom JSON serializer, take the Core insert.
+    On SQLite (``raw``) the rows go to the driver as tuples in ``_COLUMNS`` order, with
+    ``options``/``answer`` already JSON: SQLAlchemy's per-row parameter processing (a dict per
+    row, a JSON and a DATETIME processor call per value) cost more than SQLite's own work
+    (docs/performance.md). The values written are the ones the Core insert writes: the
+    dialect's own DATETIME text, ``json.dumps`` output. Other databases, or a custom JSON
+    serializer, take the Core insert (dicts).
     """
-    conn = db.session.connection()
-    dialect = conn.dialect
+    dialect = db.engine.dialect
     table = Question.__table__
     if dialect.name != "sqlite" or dialect._json_serializer is not None:
-        rows = [dict(zip(_COLUMNS, _row(q, bank_id, now), strict=True)) for q in questions]
+        rows = [dict(zip(_COLUMNS, _row(q, 0, now), strict=True)) for q in questions]
         for row in rows:  # the JSON type encodes them itself
             row["options"], row["answer"] = json.loads(row["options"]), json.loads(row["answer"])
-        conn.execute(insert(table), rows)
-        return
+        return False, rows
     stamp = table.c.created_at.type.dialect_impl(dialect).bind_processor(dialect)
     created = stamp(now) if stamp else now
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        table.name, ", ".join(_COLUMNS), ", ".join("?" * len(_COLUMNS))
-    )
-    conn.exec_driver_sql(sql, [_row(q, bank_id, created) for q in questions])
+    return True, [_row(q, None, created) for q in questions]
+
+
+_STAGING = "temp.import_staging"
+
+
+def _stage(prepared: tuple[bool, list]) -> None:
+    """On SQLite, the rows into a temporary table of the session's connection first (in
+    slices of INSERT_SLICE): written to the connection's own temporary store, they take no
+    lock on the database, so the contest's commands are not kept waiting meanwhile; the
+    import's transaction then copies them in one statement (``_insert_prepared``)."""
+    raw, values = prepared
+    if not raw:
+        return
+    cursor = db.session.connection().connection.cursor()
+    try:
+        cursor.execute(f"DROP TABLE IF EXISTS {_STAGING}")
+        cursor.execute(f"CREATE TABLE {_STAGING} ({', '.join(_COLUMNS)})")
+        sql = f"INSERT INTO {_STAGING} VALUES ({', '.join('?' * len(_COLUMNS))})"
+        for start in range(0, len(values), INSERT_SLICE):
+            cursor.executemany(sql, values[start : start + INSERT_SLICE])
+    finally:
+        cursor.close()
+
+
+def _unstage() -> None:
+    """Drop the temporary table of ``_stage`` (after the commit or the rollback)."""
+    if db.engine.dialect.name == "sqlite":
+        db.session.connection().exec_driver_sql(f"DROP TABLE IF EXISTS {_STAGING}")
+        db.session.commit()
+
+
+def _insert_prepared(prepared: tuple[bool, list], bank_id: int) -> None:
+    """INSERT ``_insert_values`` into bank ``bank_id`` on the session's connection (its
+    transaction): on SQLite, one INSERT … SELECT of the staged rows in their order (the
+    shortest hold of the database's write lock), else Core inserts in slices of INSERT_SLICE
+    rows (less memory at once)."""
+    raw, values = prepared
+    conn = db.session.connection()
+    table = Question.__table__
+    if raw:
+        picked = ", ".join("?" if c == "bank_id" else c for c in _COLUMNS)
+        conn.exec_driver_sql(
+            f"INSERT INTO {table.name} ({', '.join(_COLUMNS)}) "
+            f"SELECT {picked} FROM {_STAGING} ORDER BY rowid",
+            (bank_id,),
+        )
+        return
+    for start in range(0, len(values), INSERT_SLICE):
+        part = values[start : start + INSERT_SLICE]
+        for row in part:
+            row["bank_id"] = bank_id
+        conn.execute(insert(table), part)
 
 
 def _json_list(values: list) -> str:

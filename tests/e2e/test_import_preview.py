@@ -220,3 +220,59 @@ def test_sheet_without_answers_imported_as_open_and_first_row_changed(page, tmp_
     expect(row).to_contain_text("简答题")
     expect(row).to_contain_text("B. 甲烷")
     expect(page.locator(".bank-questions")).not_to_contain_text("可再生能源")
+
+
+def _thousand_rows():
+    """A 1,000-question sheet (question n on sheet row n + 1); questions 250, 500 and 750
+    have an answer that points nowhere."""
+    rows = [["题目", "选项A", "选项B", "选项C", "答案"]]
+    for n in range(1, 1001):
+        rows.append([f"编号为{n}的题目", "甲", "乙", "丙", "Z" if n in (250, 500, 750) else "A"])
+    return rows
+
+
+def test_a_thousand_row_preview_is_paged_and_keeps_a_correction(page, tmp_path, shoot):
+    path = tmp_path / "千行.xlsx"
+    path.write_bytes(xlsx_bytes(_thousand_rows()))
+    upload(page, path, "千题库")
+    expect(page.locator("#import-summary")).to_contain_text("可导入 997 道题")
+    expect(page.locator(".count-problems")).to_have_text("3")
+    preview = page.locator(".bank-preview")
+    expect(preview.locator("tbody tr")).to_have_count(100)  # one page, not 1,000 rows
+    expect(preview).to_contain_text("编号为1的题目")
+    expect(preview).not_to_contain_text("编号为101的题目")
+    expect(page.locator("#import-pager-top .pager-where")).to_have_text("第 1 / 10 页")
+    row250 = page.locator("fieldset.fix-row[data-row='251']")
+    expect(row250.locator(".fix-reasons")).to_contain_text("无法识别答案“Z”")
+    row250.locator(".fix-answer").fill("B")  # corrected here, then the organizer pages on
+    shoot(page, "import-paged-1")
+    page.locator("#import-pager-top .pager-next").click()
+    expect(page.locator("#import-pager-top .pager-where")).to_have_text("第 2 / 10 页")
+    expect(preview.locator("tbody tr")).to_have_count(100)
+    first = preview.locator("tbody tr").first
+    expect(first).to_contain_text("编号为101的题目")
+    expect(first).to_contain_text("102")  # its sheet row
+    expect(preview).to_contain_text("编号为200的题目")
+    expect(preview).not_to_contain_text("编号为100的题目")
+    expect(preview).not_to_contain_text("编号为201的题目")
+    expect(page.locator("#import-summary")).to_contain_text("可导入 997 道题")
+    shoot(page, "import-paged-2")
+    page.click("#import-problems-only")
+    expect(page.locator(".import-view")).to_contain_text("只显示有问题的行")
+    expect(page.locator(".bank-preview")).to_have_count(0)
+    rows = page.locator("fieldset.fix-row")
+    expect(rows).to_have_count(3)
+    expect(rows.locator("legend")).to_have_text(["Sheet1 · 行 251", "Sheet1 · 行 501",
+                                                 "Sheet1 · 行 751"])
+    # what is on screen (the column map's closed sample rows aside): only the flagged rows
+    expect(page.locator("body")).not_to_contain_text("编号为1的题目", use_inner_text=True)
+    fixed = page.locator("fieldset.fix-row[data-row='251']")
+    expect(fixed.locator(".fix-answer")).to_have_value("B")  # kept across the pages
+    expect(fixed.locator(".fix-action-fix")).to_be_checked()
+    shoot(page, "import-paged-problems")
+    page.click("#import-confirm")
+    expect(page.locator("body")).to_contain_text("已导入 998 道题到“千题库”")
+    page.fill("input[name=q]", "编号为250的题目")
+    page.keyboard.press("Enter")
+    found = page.locator(".bank-questions tr", has_text="编号为250的题目")
+    expect(found.locator("td.answer")).to_contain_text("B")  # the corrected answer
