@@ -25,9 +25,9 @@ from quiz.base import offloop
 from quiz.base.auth import organizer_required
 from quiz.base.safety import write_text_cell
 
-from . import fixes, headers, media, messages, normalize, previews, service
+from . import bundles, fixes, headers, messages, normalize, previews, service
 from .answers import LETTERS, TYPES
-from .cli import limits_from_config, media_limits_from_config
+from .limits import limits_from_config, media_limits_from_config
 from .views import XLSX, bp, lang, type_names
 
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
@@ -156,7 +156,7 @@ def _keep(stream, name: str, base: str, max_bytes: int, bundle_cap: int) -> bool
     too_big = len(data) > max_bytes
     if too_big and data.startswith(b"PK"):  # maybe a zip of sheet + media: its own cap
         data += stream.read(bundle_cap + 1 - len(data))
-        too_big = len(data) > bundle_cap or not media.is_bundle(data)
+        too_big = len(data) > bundle_cap or not bundles.is_bundle(data)
     if too_big:
         return False
     previews.write_private(base + _spool_ext(name), data)
