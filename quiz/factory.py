@@ -87,6 +87,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     results_views.init_app(app)
     from quiz.web import review_views
     review_views.init_app(app)
+    from quiz.web import ops
+    ops.init_app(app)  # /healthz, /metrics
 
     try:
         from question_bank import cli as bank_cli

@@ -28,6 +28,8 @@ def test_joins_and_sign_ins_from_one_address_are_counted_once_over_three_process
     try:
         for s in servers:
             s.start()
+            health = requests.get(f"{s.url}/healthz", timeout=10).json()
+            assert health["ok"] and health["checks"]["redis"] == "ok", health
         host = Client(servers[0].url, {"contest": made["code"], "role": "host",
                                        "key": made["host_key"]})
         clients.append(host)
