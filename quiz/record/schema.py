@@ -149,24 +149,39 @@ def create_at_head(connection) -> None:
     )
 
 
-def upgrade_on_start(app) -> str | None:
+def upgrade_on_start(app, serve: bool = False) -> str | None:
     """Bring the app's database to head (see the module docstring); None when already there.
 
-    Returns a one-line account of what was done, naming the backup copy when one was made.
-    Raises SchemaError for a database this code cannot upgrade.
+    Returns a one-line account of what was done, naming the backup copy when one was made,
+    after any warning about other processes. Raises SchemaError for a database this code
+    cannot upgrade, or one that a process of another release serves (quiz/record/processes.py);
+    a ``serve`` start then registers this process and keeps its heartbeat.
     """
+    from quiz.record import processes
+
+    mine = processes.release()
     with app.app_context():
         try:
             with db.engine.connect() as connection, _start_lock(connection):
                 found = status(connection)
                 connection.rollback()
+                try:
+                    warnings = processes.decide(found.kind, found.head, mine,
+                                                processes.live(connection))
+                except processes.TwoReleases as err:
+                    raise SchemaError(str(err)) from None
                 done = _bring_to_head(app, connection, found)
+                row = processes.register(connection, found.head, mine) if serve else None
         finally:
             db.session.remove()
         app.extensions[_OK] = True
+        if row is not None:
+            processes.keep_alive(db.engine, row)
+        for line in warnings:
+            log.warning(line)
         if done:
             log.info(done)
-        return done
+        return "\n".join([*warnings, done] if done else warnings) or None
 
 
 def _bring_to_head(app, connection, found: Status) -> str | None:
