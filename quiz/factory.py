@@ -57,6 +57,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     _private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
 
     db.init_app(app)
+    from quiz.base import limits
+
+    limits.init_app(app)  # every rate limit, in Redis when REDIS_URL is set
     # Handlers must be declared before the first init_app: Flask-SocketIO keeps them for
     # every later server only if they were registered while no server existed.
     from quiz.live import handlers  # noqa: F401
@@ -89,6 +92,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     results_cli.init_app(app)
     from quiz.web import review_views
     review_views.init_app(app)
+    from quiz.web import ops
+    ops.init_app(app)  # /healthz, /metrics
 
     import question_bank
     from quiz.setup import bank_usage

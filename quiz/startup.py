@@ -40,13 +40,14 @@ def served_by_flask_run() -> bool:
 def start_serving(app) -> None:
     """Before a server serves: bring the database to head (a backup copy first when it
     upgrades, quiz/record/schema.py) and mark the instance folder as served
-    (quiz/record/serverlock.py).
-    A database this release cannot upgrade stops the start with the reason."""
+    (quiz/record/serverlock.py), and register this process's release (quiz/record/processes.py).
+    A database this release cannot upgrade, or one a process of another release serves, stops
+    the start with the reason."""
     from quiz.record import schema, serverlock
 
     serverlock.hold(app.instance_path)
     try:
-        done = schema.upgrade_on_start(app)
+        done = schema.upgrade_on_start(app, serve=True)
     except schema.SchemaError as err:
         sys.exit(f"错误 / error: {err}")
     if done:

@@ -6,8 +6,6 @@ contest's host key opens that contest's console only. Both are compared in const
 """
 import functools
 import hmac
-import time
-from collections import defaultdict, deque
 
 from flask import (
     Blueprint,
@@ -22,23 +20,10 @@ from flask import (
 from flask_babel import gettext as _
 
 from quiz.base import config as config_module
-from quiz.base import sessions
+from quiz.base import limits, sessions
 from quiz.base.safety import safe_next
 
 bp = Blueprint("auth", __name__)
-
-# Failed sign-ins per address (organizer password or a host key): at most this many per
-# window, then wait. Unknown contest codes per address: a guesser of the six-digit code
-# waits too (a phone mistyping the code a few times does not).
-_MAX_FAILURES = 10
-_MAX_CODE_MISSES = 30
-_WINDOW_S = 300
-
-
-def _failures() -> dict[str, deque]:
-    """Failed sign-ins of this app, per address."""
-    return current_app.extensions.setdefault("quiz_login_failures", defaultdict(deque))
-
 
 def constant_time_equal(a: str | None, b: str | None) -> bool:
     """Compare two secrets without leaking their common prefix through timing."""
@@ -47,38 +32,31 @@ def constant_time_equal(a: str | None, b: str | None) -> bool:
     return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
 
 
-def _throttled(addr: str, limit: int = _MAX_FAILURES) -> bool:
-    now = time.monotonic()
-    q = _failures()[addr]
-    while q and now - q[0] > _WINDOW_S:
-        q.popleft()
-    return len(q) >= limit
-
-
-def _record_failure(addr: str) -> None:
-    _failures()[addr].append(time.monotonic())
-
-
 def _addr() -> str:
     return request.remote_addr or "?"
 
 
+# Failed sign-ins per address (organizer password or a host key), and unknown contest codes
+# per address (a guesser of the six-digit code waits; a phone mistyping it a few times does
+# not): limits "sign_in" and "code_guess" (quiz/base/limits.py, shared by every process).
+
+
 def sign_in_throttled() -> bool:
     """Whether this address failed to sign in (password or host key) too often lately."""
-    return _throttled(_addr())
+    return limits.get().over("sign_in", _addr())
 
 
 def record_sign_in_failure() -> None:
-    _record_failure(_addr())
+    limits.get().note("sign_in", _addr())
 
 
 def code_guesses_throttled() -> bool:
     """Whether this address asked for too many unknown contest codes lately."""
-    return _throttled("code:" + _addr(), _MAX_CODE_MISSES)
+    return limits.get().over("code_guess", _addr())
 
 
 def record_code_miss() -> None:
-    _record_failure("code:" + _addr())
+    limits.get().note("code_guess", _addr())
 
 
 def is_organizer() -> bool:
@@ -119,8 +97,7 @@ def organizer_required(view):
 def login():
     error = None
     if request.method == "POST":
-        addr = request.remote_addr or "?"
-        if _throttled(addr):
+        if sign_in_throttled():
             error = _("Too many attempts. Wait a few minutes and try again.")
         else:
             expected = config_module.admin_password(current_app.instance_path)
@@ -129,7 +106,7 @@ def login():
                 sessions.start()
                 session["organizer"] = True
                 return redirect(safe_next(request.args.get("next"), url_for("views.index")))
-            _record_failure(addr)
+            record_sign_in_failure()
             error = _("Wrong password.")
     return render_template("login.html", error=error), (401 if error else 200)
 

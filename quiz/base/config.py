@@ -63,6 +63,36 @@ def _coalesce_env() -> dict:
             and 0 <= v <= 5}
 
 
+# Every rate limit of the server, set here once (docs/security.md "Limits", quiz/base/limits.py):
+# name -> (count, seconds): at most count in any window of that many seconds. An environment
+# variable QUIZ_LIMIT_<NAME> = "COUNT/SECONDS" replaces one.
+LIMITS = {
+    "sign_in": (10, 300),        # failed sign-ins per address: organizer password, host keys
+    "code_guess": (30, 300),     # unknown contest codes per address
+    "join_address": (30, 60),    # joins per address
+    "join_contest": (3000, 60),  # joins per contest (a whole hall joins in a minute)
+}
+# Flood control per player token for buzz/answer/wager: a burst of FLOOD_BURST, then FLOOD_RATE
+# a second; across processes (REDIS_URL) a message beyond FLOOD_FREE quick ones (refilled
+# FLOOD_FREE_RATE a second) also takes a token leased from Redis, FLOOD_LEASE at a time.
+FLOOD = {"burst": 10, "rate": 5.0, "free": 3, "free_rate": 0.2, "lease": 5}
+
+
+def _limits_env() -> dict:
+    """LIMITS with QUIZ_LIMIT_<NAME>="COUNT/SECONDS" overrides (a bad value keeps the default)."""
+    out = dict(LIMITS)
+    for name in LIMITS:
+        raw = os.environ.get(f"QUIZ_LIMIT_{name.upper()}", "")
+        count, _, seconds = raw.partition("/")
+        try:
+            value = (int(count), float(seconds))
+        except ValueError:
+            continue
+        if value[0] > 0 and value[1] > 0:
+            out[name] = value
+    return out
+
+
 def database_url(url: str) -> str:
     """SQLAlchemy URL for DATABASE_URL; plain postgres:// URLs use the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
@@ -102,6 +132,14 @@ def from_environment(instance_path: str) -> dict:
         "QUIZ_MAX_WAITING_PER_ADDRESS": _int_env("QUIZ_MAX_WAITING_PER_ADDRESS", 16),
         # Sockets one player's token may hold at once; a newer one disconnects the oldest.
         "QUIZ_MAX_SOCKETS_PER_PLAYER": _int_env("QUIZ_MAX_SOCKETS_PER_PLAYER", 3),
+        # Rate limits (above), shared through REDIS_URL when it is set.
+        "QUIZ_LIMITS": _limits_env(),
+        "QUIZ_FLOOD": dict(FLOOD),
+        # /metrics: from these networks only (comma separated CIDRs), or with this bearer
+        # token (docs/operations.md); loopback always.
+        "QUIZ_METRICS_ALLOW": [n.strip() for n in os.environ.get(
+            "QUIZ_METRICS_ALLOW", "127.0.0.0/8,::1/128").split(",") if n.strip()],
+        "QUIZ_METRICS_TOKEN": os.environ.get("QUIZ_METRICS_TOKEN") or None,
         "MAX_CONTENT_LENGTH": _int_env("QUIZ_MAX_UPLOAD_MB", 20) * 1024 * 1024,
         "QUIZ_DEMO": os.environ.get("QUIZ_DEMO", "1") != "0",
         "QUIZ_COALESCE": _coalesce_env(),

@@ -6,13 +6,12 @@ gets an error ack, never an exception; a phone can never send what only the host
 """
 import functools
 import logging
-import time
 
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, join_room
 
 from quiz import engine
-from quiz.base import auth
+from quiz.base import auth, limits
 from quiz.base.extensions import socketio
 from quiz.live import (
     clock,
@@ -31,15 +30,12 @@ log = logging.getLogger(__name__)
 
 
 ROLES = ("host", "screen", "player")
-# Flood control per player for the phone's game events (buzz, answer, wager): a burst of
-# FLOOD_BURST, then FLOOD_RATE a second, shared by every socket of that player (its token):
-# one token on 100 sockets used to get 100 buckets (6,000 answers in 12 s, issue 19). A socket
-# that has not joined has a bucket of its own. Beyond that the phone gets `rate_limited` at
-# once, without taking the contest's lock, touching the engine or the database.
-FLOOD_BURST = 10
-FLOOD_RATE = 5.0
-# (contest code, player id) -> {"flood_tokens", "flood_at"}: one small dict per player.
-flood_buckets: dict[tuple, dict] = {}
+# Flood control per player for the phone's game events (buzz, answer, wager): a burst, then a
+# rate a second (QUIZ_FLOOD), shared by every socket of that player (its token) and, with
+# REDIS_URL, by every process (quiz/base/limits.py "Flood"): one token on 100 sockets used to get
+# 100 buckets (6,000 answers in 12 s, issue 19). A socket that has not joined has a bucket of
+# its own. Beyond that the phone gets `rate_limited` at once, without taking the contest's
+# lock, touching the engine or the database.
 
 
 def _refuse(code: str, message: str, message_zh: str):
@@ -134,23 +130,13 @@ def on_disconnect(*_args):
     publish.presence_changed(rt)
 
 
-def _bucket(info: dict) -> dict:
-    """The flood bucket of this socket's player (every socket of a token shares it), or of
-    the socket itself before it has joined."""
-    if not info.get("player"):
-        return info
-    return flood_buckets.setdefault((info["code"], info["player"]), {})
-
-
 def _flood_ok(info: dict) -> bool:
     """Take a token from the player's bucket; False when it is empty."""
-    bucket = _bucket(info)
-    now = time.monotonic()
-    tokens = min(FLOOD_BURST, bucket.get("flood_tokens", FLOOD_BURST)
-                 + (now - bucket.get("flood_at", now)) * FLOOD_RATE)
-    bucket["flood_at"] = now
-    bucket["flood_tokens"] = max(tokens - 1, 0.0) if tokens >= 1 else tokens
-    return tokens >= 1
+    flood = limits.get().flood
+    if not info.get("player"):
+        return flood.allow(info, None)
+    key = f"{info['code']}:{info['player']}"
+    return flood.allow(flood.bucket(key), key)
 
 
 NOT_CONNECTED = {"ok": False, "error": "not_connected", "message": "Connect first.",

@@ -1,13 +1,9 @@
 """Phones: joining a team, the secret token that brings a phone back, removal, join limits."""
 import hashlib
 import secrets
-import threading
-import time
-from collections import defaultdict, deque
-
-from flask import current_app
 
 from quiz import engine
+from quiz.base import limits
 from quiz.base.extensions import db
 from quiz.engine import formats
 from quiz.live import joinpolicy
@@ -15,12 +11,6 @@ from quiz.live.runtime import Refused
 from quiz.record.models import Contest, Player, Team
 
 NAME_MAX = 20
-# Joins allowed per window: per address, and per contest (a whole hall joins in a minute).
-JOIN_WINDOW_S = 60
-JOINS_PER_ADDRESS = 30
-JOINS_PER_CONTEST = 3000
-
-_join_lock = threading.Lock()
 # Ids are positive and fit SQLite's INTEGER (a bigger int makes the driver raise).
 MAX_ID = 2**53
 
@@ -50,19 +40,6 @@ def by_token(rt, token) -> Player | None:
     return player
 
 
-def _rate_ok(key: str, limit: int) -> bool:
-    now = time.monotonic()
-    log = current_app.extensions.setdefault("quiz_join_log", defaultdict(deque))
-    with _join_lock:
-        q = log[key]
-        while q and now - q[0] > JOIN_WINDOW_S:
-            q.popleft()
-        if len(q) >= limit:
-            return False
-        q.append(now)
-        return True
-
-
 def clean_name(value) -> str:
     """A display name: text only, white space folded, at most NAME_MAX characters."""
     if not isinstance(value, str):
@@ -88,9 +65,9 @@ def join(rt, info: dict, payload: dict, address: str, sid: str | None = None) ->
     if view.get("lobby_locked"):
         raise Refused("lobby_locked", "The lobby is locked; ask the host.",
                       "主持人已锁定加入，请联系主持人。")
-    if not _rate_ok(f"addr:{address}", JOINS_PER_ADDRESS) or not _rate_ok(
-        f"contest:{rt.code}", JOINS_PER_CONTEST
-    ):
+    # joins per address and per contest, counted once for every process (quiz/base/limits.py)
+    if not limits.get().take("join_address", address) or not limits.get().take(
+            "join_contest", rt.code):
         raise Refused("rate_limited", "Too many joins; wait a minute.", "加入太频繁，请稍后再试。")
     contest = contest_of(rt)
     policy, host_key = joinpolicy.policy_of(contest.setup), contest.host_key

@@ -14,6 +14,7 @@ from flask import current_app
 from sqlalchemy import func
 
 from quiz import engine
+from quiz.base import metrics
 from quiz.base.extensions import db, socketio
 from quiz.record.models import Player
 
@@ -91,9 +92,12 @@ def _state_sender(role: str):
     def send(rt) -> None:
         # Encoded under the lock (a consistent view, shared parts and all): the packet is
         # built once and written to every socket that can take it at once (quiz/live/transport.py).
+        started = time.perf_counter()
         with rt.lock:
             socketio.emit("state", snapshot(rt, role, copy=False), to=room(rt.code, role))
+        took.observe(time.perf_counter() - started)
 
+    took = metrics.BROADCAST_SECONDS.labels(role)
     return send
 
 

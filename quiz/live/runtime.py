@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 
 from quiz import engine
+from quiz.base import metrics
 from quiz.base.extensions import db
 from quiz.record import store
 from quiz.record.models import Contest
@@ -41,6 +42,7 @@ class Runtime:
     snapshot_seq: int = 0  # the last command a stored snapshot covers (as far as we know)
 
     def reload(self) -> None:
+        metrics.RELOADS.inc()
         self.state, self.seq = store.load(self.contest_id)
 
 
@@ -134,6 +136,13 @@ def execute(code: str, command: dict) -> tuple[Runtime, list[dict]]:
     rt = get(code)
     if rt is None:
         raise Refused("unknown_contest", "No such contest.", "没有这场比赛。")
+    metrics.COMMANDS.labels((command.get("actor") or {}).get("role", "?")).inc()
+    with metrics.COMMAND_SECONDS.time():
+        return rt, _execute_locked(rt, command)
+
+
+def _execute_locked(rt: Runtime, command: dict) -> list[dict]:
+    code = rt.code
     events: list[dict] = []
     with rt.lock:
         for attempt in range(3):
@@ -147,17 +156,19 @@ def execute(code: str, command: dict) -> tuple[Runtime, list[dict]]:
             except engine.RuleError as err:
                 if store.last_seq(rt.contest_id) != rt.seq:
                     # Another process moved the contest on: judge against what it committed.
+                    metrics.CONFLICTS.inc()
                     rt.reload()
                     continue
                 if events:  # the expiry before it did change the state
                     publish_safely(rt, events)
                 raise Refused(err.code, err.message, getattr(err, "message_zh", None)) from err
             except store.Conflict:
+                metrics.CONFLICTS.inc()
                 log.info("contest %s: seq conflict, reloaded (attempt %d)", code, attempt + 1)
                 continue
         else:
             raise Refused("busy", "The contest is busy; try again.", "比赛繁忙，请重试。")
-    return rt, events
+    return events
 
 
 def snapshot_if_due(rt: Runtime) -> bool:

@@ -87,3 +87,17 @@ class QuestionUse(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"))
     bank_question_id: Mapped[int] = mapped_column(Integer, index=True)
+
+
+class ServerProcess(db.Model):
+    """A server process serving this database, with its release and schema head and a
+    heartbeat (quiz/record/processes.py): two releases never serve one database unseen."""
+
+    __tablename__ = "server_process"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    release: Mapped[str] = mapped_column(String(64))
+    schema: Mapped[str] = mapped_column(String(32))
+    started_at: Mapped[datetime] = mapped_column()
+    seen_at: Mapped[datetime] = mapped_column(index=True)

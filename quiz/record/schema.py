@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from flask import current_app
+from flask import current_app, request
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
@@ -149,24 +149,39 @@ def create_at_head(connection) -> None:
     )
 
 
-def upgrade_on_start(app) -> str | None:
+def upgrade_on_start(app, serve: bool = False) -> str | None:
     """Bring the app's database to head (see the module docstring); None when already there.
 
-    Returns a one-line account of what was done, naming the backup copy when one was made.
-    Raises SchemaError for a database this code cannot upgrade.
+    Returns a one-line account of what was done, naming the backup copy when one was made,
+    after any warning about other processes. Raises SchemaError for a database this code
+    cannot upgrade, or one that a process of another release serves (quiz/record/processes.py);
+    a ``serve`` start then registers this process and keeps its heartbeat.
     """
+    from quiz.record import processes
+
+    mine = processes.release()
     with app.app_context():
         try:
             with db.engine.connect() as connection, _start_lock(connection):
                 found = status(connection)
                 connection.rollback()
+                try:
+                    warnings = processes.decide(found.kind, found.head, mine,
+                                                processes.live(connection))
+                except processes.TwoReleases as err:
+                    raise SchemaError(str(err)) from None
                 done = _bring_to_head(app, connection, found)
+                row = processes.register(connection, found.head, mine) if serve else None
         finally:
             db.session.remove()
         app.extensions[_OK] = True
+        if row is not None:
+            processes.keep_alive(db.engine, row)
+        for line in warnings:
+            log.warning(line)
         if done:
             log.info(done)
-        return done
+        return "\n".join([*warnings, done] if done else warnings) or None
 
 
 def _bring_to_head(app, connection, found: Status) -> str | None:
@@ -208,20 +223,33 @@ def mark_current(app) -> None:
     app.extensions[_OK] = True
 
 
-def guard():
-    """Before a request: refuse (503, what to run) while the database is not at head."""
-    app = current_app._get_current_object()
+def is_current(app) -> bool:
+    """Whether this app's database is at head (asked once, then remembered)."""
+    return current_detail(app) is None
+
+
+def current_detail(app) -> str | None:
+    """None when the database is at head, else what it is (``behind 0001``, an error)."""
     if app.extensions.get(_OK):
         return None
     try:
         with db.engine.connect() as connection:
             found = status(connection)
     except SchemaError as err:
-        found, detail = None, str(err)
-    else:
-        detail = f"{found.kind} {found.revision or ''}".strip()
-    if found is not None and found.kind == "current":
+        return str(err)
+    if found.kind == "current":
         app.extensions[_OK] = True
+        return None
+    return f"{found.kind} {found.revision or ''}".strip()
+
+
+def guard():
+    """Before a request: refuse (503, what to run) while the database is not at head
+    (/healthz and /metrics still answer: they say so)."""
+    if request.blueprint == "ops":
+        return None
+    detail = current_detail(current_app._get_current_object())
+    if detail is None:
         return None
     message = _("The database needs a schema upgrade (%(detail)s). Stop the server and run "
                 "“flask --app app upgrade”, or start the server with “python app.py”: "

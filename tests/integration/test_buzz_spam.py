@@ -1,14 +1,15 @@
 """Buzz spam: one phone pressing hundreds of times a second changes nothing for the others.
 
-Flood control per player token (quiz.live.handlers: a burst of 10, then 5 a second) answers the
-excess with `rate_limited` before the contest's lock, the engine or the database."""
+Flood control per player token (QUIZ_FLOOD, quiz/base/limits.py: a burst of 10, then 5 a
+second) answers the excess with `rate_limited` before the contest's lock, the engine or the
+database."""
 import threading
 import time
 
 import pytest
 
+from quiz.base.config import FLOOD
 from quiz.base.extensions import db
-from quiz.live import handlers
 from quiz.record import store
 from quiz.record.models import Contest
 from tests.helpers import TeamActions, contest_spec, question
@@ -42,12 +43,12 @@ def test_a_flooding_phone_is_answered_rate_limited_without_touching_the_contest(
     acks = [spammer.buzz(qid) for _ in range(60)]
     elapsed = time.monotonic() - started
     errors = [a.get("error") for a in acks]
-    assert acks[0]["ok"] and errors[1:handlers.FLOOD_BURST] == ["already_buzzed"] * (
-        handlers.FLOOD_BURST - 1)
+    assert acks[0]["ok"] and errors[1:FLOOD["burst"]] == ["already_buzzed"] * (
+        FLOOD["burst"] - 1)
     # the bucket refills FLOOD_RATE a second while the 60 go out (slower on a loaded machine)
-    refilled = int(elapsed * handlers.FLOOD_RATE) + 1
-    assert set(errors[handlers.FLOOD_BURST:]) <= {"rate_limited", "already_buzzed"}
-    assert errors.count("rate_limited") >= 60 - handlers.FLOOD_BURST - refilled
+    refilled = int(elapsed * FLOOD["rate"]) + 1
+    assert set(errors[FLOOD["burst"]:]) <= {"rate_limited", "already_buzzed"}
+    assert errors.count("rate_limited") >= 60 - FLOOD["burst"] - refilled
     assert all(a["message"] and a["message_zh"] for a in acks[1:])
     with app.app_context():
         assert len(store.command_log(cid)) == log_before + 1     # the one real buzz
@@ -128,7 +129,7 @@ def test_buzz_spam_against_the_real_server_changes_nothing_for_the_others(server
         assert codes.get("ok", 0) <= 1 and set(codes) <= {"ok", "already_buzzed",
                                                           "rate_limited", "wrong_phase"}
         spam_seconds = time.monotonic() - spam_started[0]
-        allowed = handlers.FLOOD_BURST + int(spam_seconds * handlers.FLOOD_RATE) + 2
+        allowed = FLOOD["burst"] + int(spam_seconds * FLOOD["rate"]) + 2
         assert codes.get("rate_limited", 0) >= spam_sent - allowed
         last = max(o["version"] for o in others)
         snap = host.wait_version(last)
@@ -168,7 +169,7 @@ def test_one_token_on_many_sockets_shares_one_flood_bucket(app, make_socket, mak
             for _ in range(5) for s in sockets]
     elapsed = time.monotonic() - started
     accepted = sum(1 for a in acks if a["ok"])
-    assert accepted <= handlers.FLOOD_BURST + int(elapsed * handlers.FLOOD_RATE) + 1, accepted
+    assert accepted <= FLOOD["burst"] + int(elapsed * FLOOD["rate"]) + 1, accepted
     assert {a["error"] for a in acks if not a["ok"]} == {"rate_limited"}
     # another player's bucket is its own
     calm = TeamActions(make_socket, c["code"], c["teams"][1], "正常")

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from question_bank import service
 from quiz import engine, startup
 from quiz.base.extensions import db, socketio
-from quiz.live import handlers, players, runtime
+from quiz.live import players, runtime
 from quiz.record.models import Contest, ContestCommand, ContestSnapshot, Player, QuestionUse
 from tests.helpers import TeamActions, contest_spec, question
 
@@ -158,7 +158,7 @@ class Arena:
 @pytest.mark.parametrize("phase", ["open", "answering", "collecting", "choosing"])
 def test_generated_payloads_get_error_acks_and_change_nothing(app, make_socket, make_contest,
                                                               phase, caplog, monkeypatch):
-    monkeypatch.setattr(handlers, "FLOOD_BURST", 10**6)      # flood control is tested apart
+    monkeypatch.setattr(app.extensions["quiz_limits"].flood, "burst", 10**6)  # tested apart
     arena = Arena(app, make_socket, make_contest, phase)
     with app.app_context():
         arena.base_uses = max([0] + [u.id for u in QuestionUse.query.all()])
@@ -322,7 +322,7 @@ def test_script_names_are_plain_text_in_pages_and_snapshots(app, make_socket, ma
 # --- limits ---------------------------------------------------------------------------------
 
 def test_join_rate_limit_per_address(app, make_socket, make_contest, monkeypatch):
-    monkeypatch.setattr(players, "JOINS_PER_ADDRESS", 5)
+    monkeypatch.setitem(app.config["QUIZ_LIMITS"], "join_address", (5, 60))
     c = make_contest()
     acks = []
     for i in range(8):
@@ -336,7 +336,7 @@ def test_join_rate_limit_per_address(app, make_socket, make_contest, monkeypatch
 
 
 def test_join_rate_limit_per_contest(app, make_socket, make_contest, monkeypatch):
-    monkeypatch.setattr(players, "JOINS_PER_CONTEST", 4)
+    monkeypatch.setitem(app.config["QUIZ_LIMITS"], "join_contest", (4, 60))
     c, other = make_contest(), make_contest()
     codes = []
     for i in range(6):

@@ -3,38 +3,19 @@
 Runs when QUIZ_TEST_POSTGRES_URL and QUIZ_TEST_REDIS_URL name a PostgreSQL server and a
 Redis server on this machine (`.ci/run` starts both); skipped otherwise.
 """
-import os
 import threading
-import uuid
-
-import pytest
 
 from tests.helpers import contest_spec, question
 from tests.integration.live_clients import Client
 from tests.serverproc import ServerProcess
+from tests.services import REDIS, needs_services, pg_database  # noqa: F401
 
-PG = os.environ.get("QUIZ_TEST_POSTGRES_URL")
-REDIS = os.environ.get("QUIZ_TEST_REDIS_URL")
-pytestmark = pytest.mark.skipif(not (PG and REDIS),
-                                reason="needs QUIZ_TEST_POSTGRES_URL and QUIZ_TEST_REDIS_URL")
+pytestmark = needs_services
 
 
-@pytest.fixture
-def database():
-    """A fresh PostgreSQL database for this test, dropped afterwards."""
-    import psycopg
-
-    name = f"quiz_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    base = PG.rsplit("/", 1)[0]
-    yield f"{base}/{name}"
-    with psycopg.connect(PG, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def test_two_processes_share_one_contest_through_postgres_and_redis(tmp_path, database):
-    env = {"DATABASE_URL": database, "REDIS_URL": REDIS}
+def test_two_processes_share_one_contest_through_postgres_and_redis(
+        tmp_path, pg_database):  # noqa: F811
+    env = {"DATABASE_URL": pg_database, "REDIS_URL": REDIS}
     a = ServerProcess(tmp_path / "a", extra_env=env)
     b = ServerProcess(tmp_path / "b", extra_env=env)
     spec = contest_spec(teams=("红队", "蓝队"), rounds=[{
