@@ -211,7 +211,8 @@
   function renderQuestion() {
     var q = s.question, card = $("now");
     var r = s.round;
-    $("now-round").textContent = r ? (r.kind === "tiebreak" ? T("kind.tiebreak") : (r.title || T("kind." + r.kind))) + (r.index ? " · " + T("round.n_of", { n: r.index, count: r.count }) : "") : T("phase.lobby");
+    // before the first round the phase chip alone says 等待开始 (once)
+    $("now-round").textContent = r ? (r.kind === "tiebreak" ? T("kind.tiebreak") : (r.title || T("kind." + r.kind))) + (r.index ? " · " + T("round.n_of", { n: r.index, count: r.count }) : "") : "";
     $("now-phase").textContent = T("phase." + s.phase) + (s.paused ? " · " + T("st.paused") : "");
     $("now-phase").dataset.phase = s.phase;
     var body = UI.clear($("now-body"));
@@ -380,9 +381,21 @@
       var li = el("li", e.undone ? "undone" : "");
       li.appendChild(el("span", "d " + (e.delta >= 0 ? "up" : "down"), UI.signed(e.delta)));
       li.appendChild(el("b", "", t ? t.name : "?"));
-      li.appendChild(el("span", "", e.reason || ""));
+      li.appendChild(el("span", "", reasonText(e.reason)));
       ul.appendChild(li);
     });
+  }
+
+  // The engine writes its reasons in Chinese (the record's language); the console shows them in
+  // the page's language. A host's own reason (an adjustment) is shown as typed.
+  var REASONS = { "答对": "reason.right", "答错": "reason.wrong", "超时": "reason.timeout",
+                  "提前抢答": "reason.early", "犯规": "reason.foul", "全员答题": "reason.all_answer" };
+  function reasonText(reason) {
+    var r = reason || "", m;
+    if (REASONS[r]) return T(REASONS[r]);
+    if ((m = /^撤销: ([\s\S]*)$/.exec(r))) return T("reason.undo", { what: reasonText(m[1]) });
+    if ((m = /^风险 (-?\d+) 分 (\S+)$/.exec(r)) && REASONS[m[2]]) return T("reason.wager", { n: m[1], what: T(REASONS[m[2]]) });
+    return r;
   }
 
   function render(state) {

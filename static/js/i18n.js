@@ -10,7 +10,7 @@
     "kind.tiebreak": ["加赛", "Tie-break"],
     "type.single": ["单选题", "Single choice"], "type.multiple": ["多选题", "Multiple choice"],
     "type.true_false": ["判断题", "True or false"], "type.fill_blank": ["填空题", "Fill in the blank"],
-    "type.open": ["问答题", "Open question"],
+    "type.open": ["简答题", "Open question"],
     "tf.true": ["正确", "True"], "tf.false": ["错误", "False"],
     "phase.lobby": ["等待开始", "Lobby"], "phase.round_intro": ["环节介绍", "Round intro"],
     "phase.choosing": ["选择分值", "Choosing a value"], "phase.reading": ["读题", "Reading"],
@@ -141,6 +141,12 @@
     "bq.remove_option": ["删除选项 {letter}", "Remove option {letter}"],
     "bq.max_options": ["最多 8 个选项", "At most 8 options"],
     "bq.min_options": ["选择题至少需要 2 个选项", "A choice question needs at least 2 options"],
+    // hall (issue 18): score-log reasons, phone states, countdowns, confirmations
+    "reason.right": ["答对", "Right"], "reason.wrong": ["答错", "Wrong"],
+    "reason.timeout": ["超时", "Time's up"], "reason.early": ["提前抢答", "Buzzed early"],
+    "reason.foul": ["犯规", "Foul"], "reason.all_answer": ["全员答题", "Everyone answers"],
+    "reason.undo": ["撤销: {what}", "Undone: {what}"],
+    "reason.wager": ["风险 {n} 分 {what}", "Risk {n} pts: {what}"],
     "h.buzzed": ["{team} 抢到了", "{team} buzzed first"]
   };
   var lang = (document.documentElement.lang || "zh-CN").toLowerCase();

@@ -1,0 +1,132 @@
+"""The hall as players and hosts expect it (issue 18): a projector, the host console and phones
+in a real browser, each in its own context, on a contest made for these tests."""
+import json
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import PHONE, created_contest, start_server
+
+T = 8000                           # ms to wait for a screen to follow the state
+
+HALL = {
+    "name": "大厅测试赛", "base_score": 100, "join": "open", "seed": 3,
+    "teams": [{"name": "红星队", "color": "#e53935", "seat": 1},
+              {"name": "蓝天队", "color": "#1e88e5", "seat": 2},
+              {"name": "奋进队", "color": "#43a047", "seat": 3}],
+    "rounds": [
+        {"kind": "buzz", "title": "抢答题",
+         "settings": {"right_points": 10, "wrong_points": -10, "buzz_window": 30,
+                      "answer_time": 30},
+         "questions": [
+             {"type": "open", "stem": "请谈谈你对团队合作的理解。", "answer": [], "points": 10},
+             {"type": "single", "stem": "我国的火警电话是？",
+              "options": ["110", "119", "120", "122"], "answer": ["B"], "points": 10}]},
+        {"kind": "all_answer", "title": "全员答题",
+         "settings": {"right_points": 10, "answer_time": 20},
+         "questions": [
+             {"type": "true_false", "stem": "水在标准大气压下的沸点是100℃。", "answer": "true"}]},
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def hall(tmp_path_factory):
+    """A server with the hall contest: {"url", "code", "key"}."""
+    made = {}
+    spec = tmp_path_factory.mktemp("spec") / "hall.json"
+    spec.write_text(json.dumps(HALL, ensure_ascii=False), encoding="utf-8")
+
+    def prepare(srv):
+        made.update(created_contest(srv.flask("contest", "create", str(spec))))
+
+    srv = start_server(str(tmp_path_factory.mktemp("instance")), prepare)
+    try:
+        yield {"url": srv.url, "code": made["code"], "key": made["host_key"]}
+    finally:
+        srv.stop()
+
+
+@pytest.fixture
+def pages(browser):
+    """new(name, **context args) -> a page in its own context; all closed afterwards."""
+    made = []
+
+    def new(**ctx):
+        c = browser.new_context(**ctx)
+        made.append(c)
+        p = c.new_page()
+        p.set_default_timeout(T)
+        return p
+
+    yield new
+    for c in made:
+        c.close()
+
+
+def sign_in(page, base, code, key, lang="zh_CN"):
+    page.goto(f"{base}/host/{code}?lang={lang}")
+    page.fill("input[name=key]", key)
+    page.click("button[type=submit]")
+    expect(page.locator("#primary")).to_be_visible()
+
+
+def join(page, base, code, team, name):
+    page.goto(f"{base}/play/{code}")
+    page.locator("button.team-pick", has_text=team).click()
+    page.fill("#join-name", name)
+    page.click("#join-go")
+    expect(page.locator("#me-team")).to_have_text(team)
+
+
+def test_small_items_favicon_titles_reasons_and_floating_deltas(hall, pages, shoot):
+    base, code = hall["url"], hall["code"]
+    proj = pages(viewport={"width": 1920, "height": 1080}, locale="en-US")
+    proj_zh = pages(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    host = pages(viewport={"width": 1440, "height": 900}, locale="en-US")
+    phone = pages(**PHONE)
+    proj.goto(f"{base}/screen/{code}?lang=en")
+    proj_zh.goto(f"{base}/screen/{code}?lang=zh_CN")
+
+    # our own favicon, served by us
+    icon = proj.locator("link[rel=icon]").get_attribute("href")
+    got = proj.request.get(base + icon)
+    assert got.status == 200 and got.headers["content-type"].startswith("image/svg+xml")
+
+    # the console lobby says "Lobby" once, not twice
+    sign_in(host, base, code, hall["key"], "en")
+    expect(host.locator("#now-phase")).to_have_text("Lobby")
+    assert host.locator(".now-head").inner_text().count("Lobby") == 1
+
+    join(phone, base, code, "红星队", "张三")
+    host.keyboard.press("Space")                      # the buzz round's intro
+    expect(proj.locator("#intro-title")).to_have_text("抢答题")
+    # the English scoreboard title is one word, not "S c o r e b o a r d"
+    title = proj.locator(".rail h2")
+    expect(title).to_have_text("Scoreboard")
+    assert title.evaluate("e => getComputedStyle(e).letterSpacing") == "normal"
+
+    host.keyboard.press("Space")                      # question 1: an open question
+    expect(proj_zh.locator("#q-kind")).to_have_text("简答题")
+    expect(host.locator("#now-body .chip").first).to_have_text("Open question")
+    host.keyboard.press("b")
+    expect(phone.locator("#buzz")).to_have_attribute("data-state", "open")
+    phone.locator("#buzz").tap()
+    expect(host.locator("#primary-label")).to_have_text(re.compile("Judge"))
+    host.keyboard.press("y")                          # right: +10
+
+    # the floating +10 stays inside its own row of the scoreboard
+    row = proj.locator("#rail .sb-row", has_text="红星队")
+    flt = row.locator(".sb-float")
+    expect(flt).to_have_text("+10")
+    rb, fb = row.bounding_box(), flt.bounding_box()
+    assert fb["y"] >= rb["y"] - 1 and fb["y"] + fb["height"] <= rb["y"] + rb["height"] + 1, (rb, fb)
+    shoot(proj, "hall-01-float")
+
+    # the engine's reasons in the English console are English
+    expect(host.locator("#log li").first).to_contain_text("Right")
+    host.keyboard.press("u")
+    expect(host.locator("#log li").first).to_contain_text("Undone: Right")
+    assert "答对" not in host.locator("#log").inner_text()
+    shoot(host, "hall-01-host-en")
