@@ -9,6 +9,7 @@ from .errors import RuleError
 from .legal import legal_commands
 from .standings import standings
 from .state import clone, current_round, q_settings, question, unused_questions
+from .turns import wrong_points
 from .wager import level_left
 
 ROLES = ("host", "screen", "player")
@@ -46,6 +47,7 @@ def view(state: dict, role: str, copy: bool = True) -> dict:
         "final": ([_final_row(r, host) for r in ranked] if state["phase"] == "finished"
                   else None),
         "wager": _wager(state),
+        "countdown_ms": _countdown_ms(state),
     }
     if q is not None and (revealed or host):
         qdata = question(state, q["id"])
@@ -55,6 +57,7 @@ def view(state: dict, role: str, copy: bool = True) -> dict:
     if host:
         v.update(_host_extras(state))
     elif role == "player":
+        v.update(_phone(state))
         v = _sparse(v)
     return clone(v) if copy else v
 
@@ -192,3 +195,23 @@ def _host_extras(state: dict) -> dict:
         "settings": {k: v for k, v in state["settings"].items()},
         "deadline_kind": state["deadline_kind"],
     }
+
+
+def _countdown_ms(state: dict) -> int | None:
+    """The full length of the running countdown (for rings that show the part left)."""
+    q, kind = state["q"], state["deadline_kind"]
+    if q is None or kind not in ("buzz_window", "answer", "all_answer"):
+        return None
+    if kind == "buzz_window":
+        return q_settings(state)["buzz_window"] * 1000
+    if q["duration_ms"]:
+        return q["duration_ms"]
+    return (question(state, q["id"])["time_limit"] or q_settings(state)["answer_time"]) * 1000
+
+
+def _phone(state: dict) -> dict:
+    """What the running deadline costs the team in turn (the phone warns before it hits);
+    the phone's instructions come from quiz.engine.phone_states, sent once with the page."""
+    if state["q"] is None or state["phase"] != "answering" or state["deadline_kind"] != "answer":
+        return {}
+    return {"timeout_points": wrong_points(state, True) or None}

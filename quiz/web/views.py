@@ -14,11 +14,13 @@ from flask import (
 )
 
 from quiz.base import auth, net
+from quiz.engine.phone_states import page_table
 from quiz.live import joinpolicy
 from quiz.record.models import Contest, Team
 from quiz.web import headers
 
 bp = Blueprint("views", __name__)
+PHONE_STATES = page_table()   # what each phone says in each state, sent once with the page
 
 
 def get_contest_or_404(code: str) -> Contest:
@@ -80,7 +82,8 @@ def join():
 def play(code):
     contest = get_contest_or_404(code)
     team = request.args.get("team", type=int)
-    return render_template("play.html", contest=contest, preset_team=team)
+    return render_template("play.html", contest=contest, preset_team=team,
+                           phone_states=PHONE_STATES)
 
 
 @bp.route("/screen/<code>")

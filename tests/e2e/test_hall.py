@@ -114,14 +114,24 @@ def test_small_items_favicon_titles_reasons_and_floating_deltas(hall, pages, sho
     expect(phone.locator("#buzz")).to_have_attribute("data-state", "open")
     phone.locator("#buzz").tap()
     expect(host.locator("#primary-label")).to_have_text(re.compile("Judge"))
+    # the phone of the open question's buzz winner says one thing: answer aloud
+    expect(phone.locator("#open-note")).to_have_text("请口头作答，由主持人判定")
+    expect(phone.locator("#tiles .tile")).to_have_count(0)
+    expect(phone.locator("#text-form")).to_be_hidden()
+    assert "点选" not in phone.locator("#s-answer").inner_text()
+    shoot(phone, "hall-01-phone-open")
     host.keyboard.press("y")                          # right: +10
 
     # the floating +10 stays inside its own row of the scoreboard
-    row = proj.locator("#rail .sb-row", has_text="红星队")
-    flt = row.locator(".sb-float")
-    expect(flt).to_have_text("+10")
-    rb, fb = row.bounding_box(), flt.bounding_box()
-    assert fb["y"] >= rb["y"] - 1 and fb["y"] + fb["height"] <= rb["y"] + rb["height"] + 1, (rb, fb)
+    boxes = proj.wait_for_function("""() => {
+        const f = document.querySelector("#rail .sb-float");
+        if (!f) return null;
+        const r = f.closest(".sb-row").getBoundingClientRect(), b = f.getBoundingClientRect();
+        return {text: f.textContent, row: [r.top, r.bottom], float: [b.top, b.bottom]};
+    }""").json_value()
+    assert boxes["text"] == "+10"
+    (top, bottom), (f_top, f_bottom) = boxes["row"], boxes["float"]
+    assert top - 1 <= f_top and f_bottom <= bottom + 1, boxes
     shoot(proj, "hall-01-float")
 
     # the engine's reasons in the English console are English
