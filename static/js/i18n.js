@@ -167,6 +167,11 @@
     "ps.locked": ["本题你们不能再抢答", "Your team is out for this question"],
     "ps.foul": ["提前抢答犯规，本题不能再答", "Too early: out for this question"],
     "ps.out": ["加赛进行中，你们不参加", "Tie-break in progress: not your team"],
+    "pt.left": ["剩余时间", "Time left"],
+    "pt.last": ["最后 {n} 秒！", "Last {n} s!"],
+    "pt.up": ["时间到！", "Time's up!"],
+    "pt.cost": ["超时扣 {n} 分", "Time's up costs {n} pts"],
+    "pt.timeout": ["超时", "Time's up"],
     "h.buzzed": ["{team} 抢到了", "{team} buzzed first"]
   };
   var lang = (document.documentElement.lang || "zh-CN").toLowerCase();

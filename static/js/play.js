@@ -184,7 +184,7 @@
     var btn = $("buzz"), cap = $("buzz-caption"), b = myBuzz(s), q = s.question;
     var st, main, sub = ins.text;
     if (ins.key === "ps.foul") { st = "foul"; main = T("buzz.foul_state"); }
-    else if (ins.key === "ps.locked") { st = "locked"; main = T("buzz.locked"); }
+    else if (ins.key === "ps.locked") { st = "locked"; main = timedOut(s) ? T("pt.timeout") : T("buzz.locked"); }
     else if (b && b.rank === 1) { st = "first"; main = T("buzz.first"); }
     else if (b && b.rank) { st = "ranked"; main = "#" + b.rank; sub = T("buzz.behind", { ms: b.ms_behind_first }); }
     else if (pending && pending.q === q.id && pending.attempt === q.attempt) { st = "sent"; main = T("buzz.sent"); }
@@ -330,7 +330,7 @@
     }
     box.className = "result " + (verdict === true ? "ok" : verdict === false ? "bad" : "neutral");
     $("res-mark").textContent = verdict === true ? "✓" : verdict === false ? "✗" : "•";
-    $("res-text").textContent = verdict === true ? T("v.right") : verdict === false ? T("v.wrong") : T("res.closed");
+    $("res-text").textContent = verdict === true ? T("v.right") : verdict === false ? (timedOut(s) ? T("pt.timeout") : T("v.wrong")) : T("res.closed");
     $("res-delta").textContent = delta ? UI.signed(delta) : "";
     var a = $("res-answer");
     if (s.revealed && s.answer) {
@@ -379,15 +379,47 @@
     $("final-score").textContent = t ? T("score.n", { n: t.score }) : "";
   }
 
+  // ---- the countdown: every timed phase, from the server's deadline and the synced clock ------
+  // (live.now(): the server's time, so every phone and the projector reach 0 together)
+  var TIMED = { open: true, answering: true, collecting: true };
+  var ring = new window.QuizCountdown($("p-ring"), function () { return live ? live.now() : Date.now(); },
+    function (secs) { if (secs <= 3) buzzVibe(25); });
+  function timerShown(s) { return !!(s && me && TIMED[s.phase] && (s.deadline || s.paused_remaining_ms)); }
+  function drawTimer() {
+    var s = state, box = $("p-timer"), shown = timerShown(s);
+    box.hidden = !shown;
+    if (!shown) return;
+    var ms = ring.remaining(), txt = $("p-timer-text"), cost = s.timeout_points && s.turn === me.team;
+    var st = ms === 0 ? "done" : ms !== null && ms <= 5000 ? "urgent" : "run";
+    box.dataset.state = s.paused ? "paused" : st;
+    UI.clear(txt);
+    if (s.paused) txt.textContent = T("st.paused");
+    else if (st === "done") txt.textContent = T("pt.up");
+    else {
+      txt.appendChild(document.createTextNode(st === "urgent" ? T("pt.last", { n: Math.ceil(ms / 1000) }) : T("pt.left")));
+      // a deadline that costs points says so before it hits
+      if (cost) { txt.appendChild(document.createTextNode(" · ")); txt.appendChild(el("span", "cost", T("pt.cost", { n: -s.timeout_points }))); }
+    }
+  }
+  // this team's time ran out on the current question (the engine judged it wrong: 超时)
+  function timedOut(s) { var ev = s.last_event || {}; return ev.type === "judged" && ev.team === me.team && !!ev.timeout; }
+  function phoneTimer(s) {
+    var on = timerShown(s);
+    ring.set(on ? s.deadline : null, on ? s.countdown_ms || 0 : 0, on && s.paused ? s.paused_remaining_ms : null);
+    drawTimer();
+  }
+  setInterval(drawTimer, 200);
+
   // ---- what to show for this state ------------------------------------------------------------
   function render() {
     var s = state;
     if (!s) return;
     $("contest-name").textContent = s.name || "";
-    if (!me) { header(s, null); buildTeams(s); screen("s-join"); $("join-locked").hidden = !s.lobby_locked; return; }
+    if (!me) { phoneTimer(null); header(s, null); buildTeams(s); screen("s-join"); $("join-locked").hidden = !s.lobby_locked; return; }
     var t = UI.teamById(s, me.team);
     header(s, t);
     $("awake-hint").hidden = !!wake || !me;
+    phoneTimer(s);
     var ph = s.phase, q = s.question, ins = instructionFor(s);
     if (ph === "finished") return finalScreen(s);
     if (ins.action === "wager") return wagerScreen(s, s.wager || {});

@@ -1,12 +1,12 @@
 """The hall as players and hosts expect it (issue 18): a projector, the host console and phones
 in a real browser, each in its own context, on a contest made for these tests."""
-import json
+import copy
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE, created_contest, start_server
+from tests.e2e.conftest import PHONE, start_server
 
 T = 8000                           # ms to wait for a screen to follow the state
 
@@ -32,20 +32,26 @@ HALL = {
 
 
 @pytest.fixture(scope="module")
-def hall(tmp_path_factory):
-    """A server with the hall contest: {"url", "code", "key"}."""
-    made = {}
-    spec = tmp_path_factory.mktemp("spec") / "hall.json"
-    spec.write_text(json.dumps(HALL, ensure_ascii=False), encoding="utf-8")
-
-    def prepare(srv):
-        made.update(created_contest(srv.flask("contest", "create", str(spec))))
-
-    srv = start_server(str(tmp_path_factory.mktemp("instance")), prepare)
+def hall_server(tmp_path_factory):
+    """The real server; each test makes its own contest on it (``contest()``)."""
+    srv = start_server(str(tmp_path_factory.mktemp("instance")))
     try:
-        yield {"url": srv.url, "code": made["code"], "key": made["host_key"]}
+        yield srv
     finally:
         srv.stop()
+
+
+@pytest.fixture
+def contest(hall_server, tmp_path):
+    """contest(change=None) -> {"url", "code", "key"}: a new hall contest; ``change(spec)``
+    alters the contest file first."""
+    def make(change=None):
+        spec = copy.deepcopy(HALL)
+        if change:
+            change(spec)
+        made = hall_server.create_contest(spec, tmp_path)
+        return {"url": hall_server.url, "code": made["code"], "key": made["host_key"]}
+    return make
 
 
 @pytest.fixture
@@ -74,13 +80,15 @@ def sign_in(page, base, code, key, lang="zh_CN"):
 
 def join(page, base, code, team, name):
     page.goto(f"{base}/play/{code}")
+    page.wait_for_selector("#join-teams[data-built]")     # the live buttons, from the state
     page.locator("button.team-pick", has_text=team).click()
     page.fill("#join-name", name)
     page.click("#join-go")
     expect(page.locator("#me-team")).to_have_text(team)
 
 
-def test_small_items_favicon_titles_reasons_and_floating_deltas(hall, pages, shoot):
+def test_small_items_favicon_titles_reasons_and_floating_deltas(contest, pages, shoot):
+    hall = contest()
     base, code = hall["url"], hall["code"]
     proj = pages(viewport={"width": 1920, "height": 1080}, locale="en-US")
     proj_zh = pages(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
@@ -140,3 +148,62 @@ def test_small_items_favicon_titles_reasons_and_floating_deltas(hall, pages, sho
     expect(host.locator("#log li").first).to_contain_text("Undone: Right")
     assert "答对" not in host.locator("#log").inner_text()
     shoot(host, "hall-01-host-en")
+
+
+# The moment each page's countdown label changes, on the machine's real clock (the phone's
+# Date.now() may be skewed: performance.timeOrigin + now() is not).
+WATCH_TICKS = """sel => {
+    window.__ticks = {};
+    const num = document.querySelector(sel);
+    new MutationObserver(() => {
+        const n = num.textContent;
+        if (!(n in window.__ticks)) window.__ticks[n] = performance.timeOrigin + performance.now();
+    }).observe(num, {childList: true, characterData: true, subtree: true});
+}"""
+SKEW_CLOCK = "(() => { const real = Date.now.bind(Date); Date.now = () => real() + 5000; })();"
+
+
+def test_phone_countdown_keeps_step_with_the_projector_and_warns_before_time_is_up(
+        contest, pages, shoot):
+    def short_answer_time(spec):
+        spec["rounds"][0]["settings"]["answer_time"] = 6
+    hall = contest(short_answer_time)
+    base, code = hall["url"], hall["code"]
+    proj = pages(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    host = pages(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    phone = pages(**PHONE)
+    phone.add_init_script(SKEW_CLOCK)            # this phone's clock is 5 s fast
+    proj.goto(f"{base}/screen/{code}")
+    sign_in(host, base, code, hall["key"])
+    join(phone, base, code, "蓝天队", "李四")
+    host.keyboard.press("Space")
+    host.keyboard.press("Space")                 # question 1, read out
+    expect(phone.locator("#buzz")).to_have_attribute("data-state", "wait")
+    expect(phone.locator("#p-timer")).to_be_hidden()
+    proj.evaluate(WATCH_TICKS, "#ring .ring-num")
+    phone.evaluate(WATCH_TICKS, "#p-ring .ring-num")
+
+    host.keyboard.press("b")                     # the buzzers open: 30 s to buzz
+    expect(phone.locator("#p-timer")).to_be_visible()
+    expect(phone.locator("#p-timer-text")).to_have_text("剩余时间")
+    phone.wait_for_timeout(3300)
+    p_ticks, f_ticks = proj.evaluate("window.__ticks"), phone.evaluate("window.__ticks")
+    common = sorted((k for k in p_ticks if k in f_ticks), key=int)[:-1]   # the first is no tick
+    assert len(common) >= 2, (p_ticks, f_ticks)
+    gaps = {k: round(f_ticks[k] - p_ticks[k]) for k in common}
+    assert all(abs(g) <= 200 for g in gaps.values()), gaps
+    print("phone - projector countdown (ms):", gaps)
+    shoot(phone, "hall-02-phone-countdown")
+
+    # the buzz winner has 6 s; the phone says before the end what a timeout costs
+    phone.locator("#buzz").tap()
+    expect(phone.locator("#open-note")).to_be_visible()
+    expect(phone.locator("#p-timer-text")).to_contain_text("超时扣 10 分")
+    expect(phone.locator("#p-timer")).to_have_attribute("data-state", "urgent")
+    expect(phone.locator("#p-timer-text")).to_contain_text("最后")
+    shoot(phone, "hall-02-phone-urgent")
+    # time's up: the phone says so, the team loses 10, the buzzers reopen for the others
+    expect(phone.locator("#buzz-main")).to_have_text("超时", timeout=10000)
+    expect(phone.locator("#buzz")).to_have_attribute("data-state", "locked")
+    expect(phone.locator("#me-score")).to_have_text("90")
+    shoot(phone, "hall-02-phone-timeout")
