@@ -148,6 +148,19 @@
         run: function () { confirmDialog(T("a.finish"), T("h.finish_confirm"), function () { act("finish"); }, T("a.finish")); } }
     ];
   }
+  // ---- safe controls: what skips work asks once ------------------------------------------------
+  // the round now running, with questions left (jumping away skips them)
+  function roundInProgress() {
+    if (!s || !s.round || s.phase === "lobby" || s.phase === "round_end" || s.phase === "finished") return null;
+    var cur = (s.rounds || []).filter(function (r) { return r.id === s.round.id; })[0];
+    return cur ? { title: cur.title || T("kind." + cur.kind), left: cur.left } : null;
+  }
+  function startRound(r) {
+    var cur = roundInProgress(), go = function () { act("start_round", { round: r.id }); };
+    if (!cur) return go();
+    confirmDialog(T("a.start_round") + " · " + (r.title || T("kind." + r.kind)),
+      T("h.jump_confirm", { current: cur.title, left: cur.left }), go, T("h.jump_ok"));
+  }
   function swapTarget() {
     if (s.phase === "reading" && s.question && !(s.buzzes || []).length && s.round && s.round.kind !== "tiebreak") return { id: s.question.id, current: true };
     if (s.next_question) return { id: s.next_question.id, current: false };
@@ -182,7 +195,7 @@
       li.appendChild(el("span", "rr-left", r.started ? T("h.round_left", { left: r.left, count: r.count }) : T("h.round_count", { count: r.count })));
       if (!r.started && legal("start_round")) {
         var b = el("button", "small", T("a.start_round")); b.type = "button";
-        b.onclick = function () { act("start_round", { round: r.id }); };
+        b.onclick = function () { startRound(r); };
         li.appendChild(b);
       }
       rb.appendChild(li);
@@ -201,7 +214,9 @@
       });
       if (legal("pass")) {
         var pbtn = el("button", "act", T("a.pass")); pbtn.type = "button";
-        pbtn.onclick = function () { act("pass", { team: w.chooser }); };
+        pbtn.onclick = function () {
+          confirmDialog(T("a.pass"), T("h.pass_confirm", { team: t ? t.name : "?" }), function () { act("pass", { team: w.chooser }); }, T("a.pass"));
+        };
         wb.appendChild(pbtn);
       }
     }

@@ -172,6 +172,11 @@
     "pt.up": ["时间到！", "Time's up!"],
     "pt.cost": ["超时扣 {n} 分", "Time's up costs {n} pts"],
     "pt.timeout": ["超时", "Time's up"],
+    "h.jump_confirm": ["“{current}”还有 {left} 题未出。现在跳到这个环节，这些题将被跳过。", "“{current}” still has {left} questions to go. Jumping to this round now skips them."],
+    "h.jump_ok": ["跳过并开始", "Skip them and start"],
+    "h.pass_confirm": ["{team} 放弃本次选题？放弃后轮到下一队。", "{team} passes this turn? The next team chooses then."],
+    "wager.pass_sure": ["确定放弃？再点一次确认", "Pass for sure? Tap again to confirm"],
+    "wager.keep": ["不放弃，继续选择", "No, let me choose"],
     "h.buzzed": ["{team} 抢到了", "{team} buzzed first"]
   };
   var lang = (document.documentElement.lang || "zh-CN").toLowerCase();

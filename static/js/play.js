@@ -124,6 +124,15 @@
     p.textContent = teamId ? T("join.waiting", { team: t ? t.name : "" }) : "";
     $("join-go").hidden = !!teamId;
   }
+  // a locked lobby takes no new phone: say so, and offer nothing to press
+  function lockedLobby(locked) {
+    $("join-locked").hidden = !locked;
+    $("s-join").classList.toggle("locked", locked);
+    ["join-teams", "join-preset", "join-name", "join-go"].forEach(function (id) { if (locked) $(id).hidden = true; });
+    if (!locked) { $("join-name").hidden = false; if (!joinAsked) $("join-go").hidden = false; }
+    document.querySelector("label[for=join-name]").hidden = locked;
+    Array.prototype.forEach.call(document.querySelectorAll("#join-form .join-label"), function (l) { l.hidden = locked; });
+  }
   function showJoinError(text) { var p = $("join-error"); p.textContent = text; p.hidden = !text; }
 
   // ---- the header: team, name, score -----------------------------------------------------------
@@ -363,14 +372,27 @@
     });
     var settings = (s.round && s.round.settings) || {};
     $("wager-pass").hidden = !settings.allow_pass;
+    drawPass();
   }
+  // 放弃 asks once on the phone: the first tap arms it, the second sends it
+  var passArmed = false, passLabel = $("wager-pass").textContent;
+  function drawPass() {
+    var p = $("wager-pass"), k = $("wager-keep");
+    p.textContent = passArmed ? T("wager.pass_sure") : passLabel;
+    p.classList.toggle("sure", passArmed);
+    k.hidden = !passArmed || p.hidden; k.textContent = T("wager.keep");
+  }
+  $("wager-keep").addEventListener("click", function () { passArmed = false; drawPass(); });
   function sendWager(payload) {
     Array.prototype.forEach.call(document.querySelectorAll("#s-wager button"), function (b) { b.disabled = true; });
     live.emit("wager", payload, function (ack) {
       if (!ack.ok) { toast(errText(ack)); render(); }
     });
   }
-  $("wager-pass").addEventListener("click", function () { sendWager({ pass: true }); });
+  $("wager-pass").addEventListener("click", function () {
+    if (!passArmed) { passArmed = true; drawPass(); return; }
+    passArmed = false; drawPass(); sendWager({ pass: true });
+  });
 
   function finalScreen(s) {
     screen("s-final");
@@ -415,7 +437,7 @@
     var s = state;
     if (!s) return;
     $("contest-name").textContent = s.name || "";
-    if (!me) { phoneTimer(null); header(s, null); buildTeams(s); screen("s-join"); $("join-locked").hidden = !s.lobby_locked; return; }
+    if (!me) { phoneTimer(null); header(s, null); buildTeams(s); screen("s-join"); lockedLobby(!!s.lobby_locked); return; }
     var t = UI.teamById(s, me.team);
     header(s, t);
     $("awake-hint").hidden = !!wake || !me;

@@ -27,6 +27,11 @@ HALL = {
          "settings": {"right_points": 10, "answer_time": 20},
          "questions": [
              {"type": "true_false", "stem": "水在标准大气压下的沸点是100℃。", "answer": "true"}]},
+        {"kind": "wager", "title": "风险题", "settings": {"values": [10, 20], "allow_pass": True},
+         "questions": [
+             {"type": "true_false", "stem": "长城是世界上最长的城墙。", "answer": "true",
+              "level": 10},
+             {"type": "true_false", "stem": "地球是平的。", "answer": "false", "level": 20}]},
     ],
 }
 
@@ -207,3 +212,87 @@ def test_phone_countdown_keeps_step_with_the_projector_and_warns_before_time_is_
     expect(phone.locator("#buzz")).to_have_attribute("data-state", "locked")
     expect(phone.locator("#me-score")).to_have_text("90")
     shoot(phone, "hall-02-phone-timeout")
+
+
+def test_controls_that_skip_work_ask_once(contest, pages, shoot):
+    hall = contest()
+    base, code = hall["url"], hall["code"]
+    proj = pages(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    host = pages(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    phone = pages(**PHONE)
+    proj.goto(f"{base}/screen/{code}")
+    sign_in(host, base, code, hall["key"])
+    join(phone, base, code, "红星队", "张三")
+    host.keyboard.press("Space")
+    host.keyboard.press("Space")                 # the buzz round's first question
+    expect(proj.locator("#q-stem")).to_contain_text("团队合作")
+    host.keyboard.press("r")                     # closed unanswered: one question to go
+    expect(host.locator("#now-phase")).to_have_text("本题结束")
+
+    # jumping to the risk round mid-round asks first; Cancel keeps the question
+    wager_row = host.locator("#rounds li", has_text="风险题")
+    wager_row.locator("button").click()
+    expect(host.locator("#modal")).to_be_visible()
+    expect(host.locator("#modal-body")).to_contain_text("“抢答题”还有 1 题未出")
+    shoot(host, "hall-04-jump-confirm")
+    host.click("#modal-cancel")
+    expect(host.locator("#modal")).to_be_hidden()
+    proj.wait_for_timeout(300)
+    expect(proj.locator("#q-stem")).to_contain_text("团队合作")
+    wager_row.locator("button").click()
+    host.click("#modal-ok")
+    expect(proj.locator("#intro-title")).to_have_text("风险题")
+
+    # the phone's 放弃 asks once: the first tap arms it, "no" takes it back, two taps pass
+    host.keyboard.press("Space")                 # 红星队 (desk 1) chooses
+    expect(phone.locator("#s-wager")).to_be_visible()
+    phone.locator("#wager-pass").tap()
+    expect(phone.locator("#wager-pass")).to_have_text("确定放弃？再点一次确认")
+    expect(phone.locator("#wager-keep")).to_be_visible()
+    shoot(phone, "hall-04-pass-confirm")
+    phone.locator("#wager-keep").tap()
+    expect(phone.locator("#wager-pass")).to_have_text("放弃（不扣分）")
+    phone.wait_for_timeout(300)
+    expect(phone.locator("#s-wager")).to_be_visible()     # nothing was sent
+    phone.locator("#wager-pass").tap()
+    phone.locator("#wager-pass").tap()
+    expect(phone.locator("#wait-text")).to_have_text("蓝天队 正在选择分值")
+
+    # the host's pass for a team asks too
+    host.locator("#wager button", has_text="放弃").click()
+    expect(host.locator("#modal-body")).to_contain_text("蓝天队 放弃本次选题？")
+    host.click("#modal-cancel")
+    expect(phone.locator("#wait-text")).to_have_text("蓝天队 正在选择分值")
+
+    # ending the contest asks first
+    host.locator("#actions button[data-action=finish]").click()
+    expect(host.locator("#modal-body")).to_contain_text("结束比赛")
+    host.click("#modal-cancel")
+    phone.wait_for_timeout(300)
+    expect(phone.locator("#s-final")).to_be_hidden()
+
+
+def test_a_locked_lobby_tells_a_new_phone_and_offers_no_team(contest, pages, shoot):
+    hall = contest()
+    base, code = hall["url"], hall["code"]
+    host = pages(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    phone = pages(**PHONE)
+    sign_in(host, base, code, hall["key"])
+    host.locator("#actions button[data-action=lock]").click()
+    expect(host.locator("#lobby-state")).to_contain_text("已锁定加入")
+    phone.goto(f"{base}/play/{code}")
+    expect(phone.locator("#join-locked")).to_be_visible()
+    expect(phone.locator("#join-locked")).to_have_text("主持人已锁定加入。")
+    expect(phone.locator("button.team-pick").first).to_be_hidden()
+    expect(phone.locator("#join-go")).to_be_hidden()
+    expect(phone.locator("#join-name")).to_be_hidden()
+    shoot(phone, "hall-04-locked-lobby")
+    # a team's own link shows no team either
+    phone.goto(f"{base}/play/{code}?team=1")
+    expect(phone.locator("#join-locked")).to_be_visible()
+    expect(phone.locator("#join-preset")).to_be_hidden()
+    expect(phone.locator("#join-go")).to_be_hidden()
+    # the host opens the lobby again: the phone can join at once
+    host.locator("#actions button[data-action=lock]").click()
+    expect(phone.locator("#join-go")).to_be_visible()
+    expect(phone.locator("#join-locked")).to_be_hidden()
