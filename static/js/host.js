@@ -413,8 +413,16 @@
     return r;
   }
 
+  // in the lobby the phones list is open: the host sees each nickname and can remove it
+  var phonesShown = false;
+  function openPhonesInLobby() {
+    if (phonesShown || s.phase !== "lobby") return;
+    phonesShown = true; document.querySelector(".phones-box").open = true;
+  }
+
   function render(state) {
     s = state;
+    openPhonesInLobby();
     $("conn").dataset.ok = "1";
     renderQuestion(); renderActions(); renderBuzzes(); renderTeams(); renderLog();
     $("lobby-state").textContent = s.lobby_locked ? T("h.lobby_locked") : T("h.lobby_open");

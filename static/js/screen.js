@@ -63,9 +63,19 @@
       li.appendChild(el("span", "lt-seat", t.seat));
       li.appendChild(el("span", "lt-name", t.name));
       li.appendChild(el("span", "lt-phones", p ? T("lobby.phones", { n: p.connected || 0 }) : T("lobby.nophones")));
+      lobbyNames(li, t);
       ul.appendChild(li);
     });
     $("lobby-locked").hidden = !s.lobby_locked;
+  }
+
+  // the nicknames of a team's phones, as they join (presence.names)
+  function lobbyNames(li, t) {
+    var names = (presence && presence.names && presence.names[String(t.id)]) || [];
+    if (!names.length) return;
+    var box = el("span", "lt-players");
+    names.forEach(function (n) { box.appendChild(el("span", "lt-player", n)); });
+    li.appendChild(box);
   }
 
   // ---- question -----------------------------------------------------------------------------

@@ -296,3 +296,26 @@ def test_a_locked_lobby_tells_a_new_phone_and_offers_no_team(contest, pages, sho
     host.locator("#actions button[data-action=lock]").click()
     expect(phone.locator("#join-go")).to_be_visible()
     expect(phone.locator("#join-locked")).to_be_hidden()
+
+
+def test_nicknames_fill_the_projector_lobby_and_the_host_removes_one(contest, pages, shoot):
+    hall = contest()
+    base, code = hall["url"], hall["code"]
+    proj = pages(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    host = pages(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    a, b = pages(**PHONE), pages(**PHONE)
+    proj.goto(f"{base}/screen/{code}")
+    sign_in(host, base, code, hall["key"])
+    join(a, base, code, "红星队", "张三")
+    red = proj.locator(".lobby-team", has_text="红星队")
+    expect(red.locator(".lt-player")).to_have_text(["张三"])
+    join(b, base, code, "红星队", "<b>李四</b>")
+    expect(red.locator(".lt-player")).to_have_text(["张三", "<b>李四</b>"])
+    shoot(proj, "hall-05-lobby-names")
+    # the host's phone list is open in the lobby: remove 李四 (asked once)
+    row = host.locator("#phones li", has_text="李四")
+    row.locator("button").click()
+    expect(host.locator("#modal-body")).to_contain_text("李四")
+    host.click("#modal-ok")
+    expect(red.locator(".lt-player")).to_have_text(["张三"])
+    expect(b.locator("#s-removed")).to_be_visible()
