@@ -281,6 +281,23 @@ def on_host(info, payload):
 MEDIA_ACTIONS = ("play", "pause", "restart")
 
 
+@acked("reveal")
+def on_reveal(info, payload):
+    """The host skips the staged reveal of the final standings on the projector. Not a state
+    change: relayed to the screens only."""
+    if info["role"] != "host":
+        raise Refused("forbidden", "Only the host may do that.", "只有主持人可以这样做。")
+    if payload.get("action") != "skip":
+        raise Refused("bad_command", "action must be skip.", "action 必须是 skip。")
+    rt = runtime.get(info["code"])
+    with rt.lock:
+        finished = rt.state.get("phase") == "finished"
+    if not finished:
+        raise Refused("wrong_phase", "The contest is not finished.", "比赛尚未结束。")
+    socketio.emit("reveal", {"action": "skip"}, to=publish.room(rt.code, "screen"))
+    return {"ok": True}
+
+
 @acked("media")
 def on_media(info, payload):
     """The host plays or pauses the current question's sound/video on the projector. Not a

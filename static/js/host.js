@@ -144,6 +144,7 @@
       { id: "tiebreak", key: "T", label: T("a.tiebreak"), on: legal("start_tiebreak"), run: tiebreakDialog },
       { id: "lock", key: "L", label: s.lobby_locked ? T("a.unlock_lobby") : T("a.lock_lobby"), on: legal("lock_lobby") || legal("unlock_lobby"),
         run: function () { act(s.lobby_locked ? "unlock_lobby" : "lock_lobby"); } },
+      { id: "skip_reveal", key: "K", label: T("a.skip_reveal"), on: s.phase === "finished", run: skipReveal },
       { id: "finish", key: "", cls: "danger", label: T("a.finish"), on: legal("finish"),
         run: function () { confirmDialog(T("a.finish"), T("h.finish_confirm"), function () { act("finish"); }, T("a.finish")); } }
     ];
@@ -160,6 +161,10 @@
     if (!cur) return go();
     confirmDialog(T("a.start_round") + " · " + (r.title || T("kind." + r.kind)),
       T("h.jump_confirm", { current: cur.title, left: cur.left }), go, T("h.jump_ok"));
+  }
+  // the projector reveals third, second, first: the host may show them all at once
+  function skipReveal() {
+    live.emit("reveal", { action: "skip" }, function (ack) { if (!ack.ok) toast(errText(ack), true); });
   }
   function swapTarget() {
     if (s.phase === "reading" && s.question && !(s.buzzes || []).length && s.round && s.round.kind !== "tiebreak") return { id: s.question.id, current: true };

@@ -319,3 +319,63 @@ def test_nicknames_fill_the_projector_lobby_and_the_host_removes_one(contest, pa
     host.click("#modal-ok")
     expect(red.locator(".lt-player")).to_have_text(["张三"])
     expect(b.locator("#s-removed")).to_be_visible()
+
+
+def adjust(host, team, delta):
+    host.keyboard.press("a")
+    host.select_option("#modal-body select", label=team)
+    host.fill("#adj-delta", str(delta))
+    host.fill("#adj-reason", "测试")
+    host.click("#modal-ok")
+    expect(host.locator("#modal")).to_be_hidden()
+
+
+# which places the podium shows, each time it changes
+WATCH_PODIUM = """() => {
+    window.__stages = [];
+    const box = document.getElementById("podium");
+    const note = () => {
+        const shown = [...box.querySelectorAll(".pod.shown")].map(p => +p.dataset.rank)
+            .sort((a, b) => b - a);
+        const last = window.__stages[window.__stages.length - 1];
+        if (box.children.length && JSON.stringify(last) !== JSON.stringify(shown))
+            window.__stages.push(shown);
+    };
+    new MutationObserver(note).observe(box, {attributes: true, subtree: true, childList: true});
+}"""
+
+
+def test_final_standings_are_revealed_third_second_first_and_the_host_can_skip(
+        contest, pages, shoot):
+    base = None
+    for skip in (False, True):
+        hall = contest()
+        base, code = hall["url"], hall["code"]
+        proj = pages(viewport={"width": 1920, "height": 1080}, locale="zh-CN",
+                     reduced_motion="reduce")
+        host = pages(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+        proj.goto(f"{base}/screen/{code}")
+        sign_in(host, base, code, hall["key"])
+        adjust(host, "1 · 红星队", 30)
+        adjust(host, "2 · 蓝天队", 20)
+        proj.evaluate(WATCH_PODIUM)
+        host.locator("#actions button[data-action=finish]").click()
+        host.click("#modal-ok")
+        expect(proj.locator("#podium .pod")).to_have_count(3)
+        if not skip:
+            expect(proj.locator("#reveal-wait")).to_be_visible()
+            expect(proj.locator("#podium .pod-1")).to_have_class(re.compile("shown"),
+                                                                  timeout=15000)
+            assert proj.evaluate("window.__stages") == [[], [3], [3, 2], [3, 2, 1]]
+            # no motion asked: the places appear without animating
+            anim = proj.locator("#podium .pod-1").evaluate("e => getComputedStyle(e).animationName")
+            assert anim == "none"
+        else:
+            expect(host.locator("#actions button[data-action=skip_reveal]")).to_be_visible()
+            host.keyboard.press("k")
+            expect(proj.locator("#podium .pod-1")).to_have_class(re.compile("shown"),
+                                                                  timeout=2000)
+            assert [3, 2] not in proj.evaluate("window.__stages")   # all at once
+        expect(proj.locator("#podium-rule")).to_be_visible()
+        expect(proj.locator("#podium .pod-1")).to_contain_text("红星队")
+        shoot(proj, f"hall-06-podium{'-skipped' if skip else ''}")
