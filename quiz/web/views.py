@@ -104,12 +104,17 @@ def host(code):
         if auth.check_host_key(contest, key):
             auth.grant_host(contest.code)
             return redirect(url_for("views.host", code=contest.code))
+        if auth.check_judge_key(contest, key):        # the judge's tablet: rules only
+            auth.grant_judge(contest.code)
+            return redirect(url_for("views.host", code=contest.code))
         auth.record_sign_in_failure()
         return render_template("host_login.html", contest=contest, error=True), 401
-    if not auth.can_host(contest.code):
+    hosting = auth.can_host(contest.code)
+    if not hosting and not auth.can_judge(contest.code):
         return render_template("host_login.html", contest=contest, error=False)
     return render_template("host.html", contest=contest, join_url=join_url(contest),
-                           ranking_rule=ranking_rule())
+                           ranking_rule=ranking_rule(), judge=not hosting,
+                           judge_key=auth.judge_key(contest) if hosting else None)
 
 
 @bp.route("/qr/<code>.svg")

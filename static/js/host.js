@@ -178,13 +178,19 @@
     }, T("a.swap"));
   }
 
+  // the judge's tablet (评委): the answer and the buzzes, and right / wrong only
+  var judgeMode = root.dataset.judge === "1";
+  var JUDGE_BUTTONS = { "judge-right": true, "judge-wrong": true };
+  function forRole(p) { return judgeMode ? null : p; }
+
   function renderActions() {
-    var p = primary(), pb = $("primary");
+    var p = forRole(primary()), pb = $("primary");
     pb.hidden = !p;
     if (p) { $("primary-label").textContent = p.label; pb.disabled = !p.run; pb.onclick = p.run; pb.querySelector("kbd").hidden = !p.run; }
     var box = UI.clear($("actions"));
     buttons().forEach(function (b) {
       if (!b.on || (p && p.run && p.action === b.id)) return;   // already the big button
+      if (judgeMode && !JUDGE_BUTTONS[b.id]) return;
       var btn = el("button", "act " + (b.cls || "")); btn.type = "button"; btn.dataset.action = b.id;
       btn.appendChild(el("span", "act-label", b.label));
       if (b.key) btn.appendChild(el("kbd", "", b.key));
@@ -402,6 +408,7 @@
       li.appendChild(el("span", "d " + (e.delta >= 0 ? "up" : "down"), UI.signed(e.delta)));
       li.appendChild(el("b", "", t ? t.name : "?"));
       li.appendChild(el("span", "", reasonText(e.reason)));
+      if (e.actor && e.actor.name === "judge") li.appendChild(el("span", "by-judge", T("h.by_judge")));
       ul.appendChild(li);
     });
   }
@@ -459,6 +466,7 @@
     if (b && $("modal").hidden) setTimeout(function () { b.blur(); }, 0);
   });
   function runKey(k) {
+    if (judgeMode && k !== "Y" && k !== "N") return;
     if (k === " ") { var p = primary(); if (p && p.run) p.run(); return; }
     var list = buttons();
     for (var i = 0; i < list.length; i++) {

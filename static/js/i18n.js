@@ -178,6 +178,7 @@
     "wager.pass_sure": ["确定放弃？再点一次确认", "Pass for sure? Tap again to confirm"],
     "wager.keep": ["不放弃，继续选择", "No, let me choose"],
     "a.skip_reveal": ["跳过揭晓", "Skip the reveal"],
+    "h.by_judge": ["评委", "judge"],
     "h.buzzed": ["{team} 抢到了", "{team} buzzed first"]
   };
   var lang = (document.documentElement.lang || "zh-CN").toLowerCase();

@@ -80,7 +80,7 @@ def sign_in(page, base, code, key, lang="zh_CN"):
     page.goto(f"{base}/host/{code}?lang={lang}")
     page.fill("input[name=key]", key)
     page.click("button[type=submit]")
-    expect(page.locator("#primary")).to_be_visible()
+    expect(page.locator("#now-phase")).to_have_text(re.compile(r"\S"))      # the live state
 
 
 def join(page, base, code, team, name):
@@ -379,3 +379,58 @@ def test_final_standings_are_revealed_third_second_first_and_the_host_can_skip(
         expect(proj.locator("#podium-rule")).to_be_visible()
         expect(proj.locator("#podium .pod-1")).to_contain_text("红星队")
         shoot(proj, f"hall-06-podium{'-skipped' if skip else ''}")
+
+
+def test_a_judges_tablet_rules_but_cannot_move_the_contest(contest, pages, shoot):
+    import socketio
+
+    hall = contest()
+    base, code = hall["url"], hall["code"]
+    proj = pages(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    host = pages(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    judge = pages(viewport={"width": 820, "height": 1180}, locale="zh-CN", has_touch=True)
+    phone = pages(**PHONE)
+    proj.goto(f"{base}/screen/{code}")
+    sign_in(host, base, code, hall["key"])
+    judge_key = host.locator("#judge-key").inner_text()
+    assert judge_key and judge_key != hall["key"]
+    sign_in(judge, base, code, judge_key)
+    expect(judge.locator("#judge-badge")).to_be_visible()
+    expect(judge.locator("#judge-key")).to_have_count(0)      # the judge never sees keys
+    join(phone, base, code, "红星队", "张三")
+    host.keyboard.press("Space")
+    expect(proj.locator("#intro-title")).to_have_text("抢答题")
+    host.keyboard.press("Space")
+    expect(proj.locator("#q-stem")).to_contain_text("团队合作")
+    host.keyboard.press("b")
+    expect(phone.locator("#buzz")).to_have_attribute("data-state", "open")
+    phone.locator("#buzz").tap()
+    # the judge sees the buzz and the private answer, and only right / wrong
+    expect(judge.locator("#buzzes li")).to_have_count(1)
+    expect(judge.locator("#buzzes")).to_contain_text("红星队")
+    expect(judge.locator("#primary")).to_be_hidden()
+    expect(judge.locator("#actions button")).to_have_count(2)
+    shoot(judge, "hall-07-judge")
+    judge.keyboard.press("u")                                  # keys other than Y/N do nothing
+    judge.locator("#actions button[data-action=judge-right]").click()
+    red = proj.locator("#rail .sb-row", has_text="红星队")
+    expect(red.locator(".sb-score")).to_have_text("110")
+    expect(phone.locator("#me-score")).to_have_text("110")
+    # the host sees who ruled
+    expect(host.locator("#log li").first).to_contain_text("评委")
+    shoot(host, "hall-07-host-sees-judge")
+
+    # the judge's key cannot adjust a score or move the contest: forbidden
+    sio = socketio.Client()
+    sio.connect(base, auth={"contest": code, "role": "host", "key": judge_key},
+                transports=["websocket"])
+    try:
+        for cmd in ({"action": "adjust_score", "team": 1, "delta": 5, "reason": "x"},
+                    {"action": "next"}, {"action": "finish"}):
+            ack = sio.call("host", cmd)
+            assert ack["ok"] is False and ack["error"] == "forbidden", (cmd, ack)
+            assert ack["message_zh"] == "评委只能判定答案对错。"
+        assert sio.call("reveal", {"action": "skip"})["error"] == "forbidden"
+    finally:
+        sio.disconnect()
+    expect(phone.locator("#me-score")).to_have_text("110")
