@@ -434,3 +434,41 @@ def test_a_judges_tablet_rules_but_cannot_move_the_contest(contest, pages, shoot
     finally:
         sio.disconnect()
     expect(phone.locator("#me-score")).to_have_text("110")
+
+
+def test_the_host_console_works_as_a_remote_on_a_phone_beside_the_laptop(contest, pages, shoot):
+    hall = contest()
+    base, code = hall["url"], hall["code"]
+    laptop = pages(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    remote = pages(**PHONE)
+    phone = pages(**PHONE)
+    sign_in(laptop, base, code, hall["key"])
+    sign_in(remote, base, code, hall["key"])
+    join(phone, base, code, "红星队", "张三")
+    # the big next-step button is on the first screen, nothing scrolls sideways
+    primary = remote.locator("#primary")
+    box = primary.bounding_box()
+    assert box["y"] + box["height"] <= 844 and box["width"] >= 300, box
+    assert remote.evaluate("document.documentElement.scrollWidth") <= 390
+    shoot(remote, "hall-07-remote-lobby")
+
+    primary.tap()                                          # start: the round's intro
+    expect(laptop.locator("#now-phase")).to_have_text("环节介绍")
+    primary.tap()                                          # the first question
+    expect(laptop.locator("#now-phase")).to_have_text("读题")
+    expect(remote.locator("#primary-label")).to_have_text("开放抢答")
+    primary.tap()                                          # open the buzzers
+    expect(phone.locator("#buzz")).to_have_attribute("data-state", "open")
+    phone.locator("#buzz").tap()
+    right = remote.locator("#actions button[data-action=judge-right]")
+    expect(right).to_be_visible()
+    shoot(remote, "hall-07-remote-judge")
+    right.tap()
+    expect(laptop.locator("#teams tr", has_text="红星队")).to_contain_text("110")
+    remote.locator("#actions button[data-action=undo]").tap()   # undo from the stage
+    expect(laptop.locator("#teams tr", has_text="红星队")).to_contain_text("100")
+    expect(phone.locator("#me-score")).to_have_text("100")
+    # the laptop rules wrong; the remote follows
+    laptop.keyboard.press("n")
+    expect(remote.locator("#teams tr", has_text="红星队")).to_contain_text("90")
+    assert remote.evaluate("document.documentElement.scrollWidth") <= 390
