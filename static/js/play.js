@@ -141,7 +141,7 @@
     h.hidden = !t;
     if (!t) return;
     var color = UI.safeColor(t.color);
-    h.style.setProperty("--team", color); h.style.color = UI.inkOn(color);
+    h.style.setProperty("--team", color);
     $("me-team").textContent = t.name;
     $("me-name").textContent = me.name || "";
     $("me-score").textContent = String(t.score);

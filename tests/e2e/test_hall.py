@@ -472,3 +472,45 @@ def test_the_host_console_works_as_a_remote_on_a_phone_beside_the_laptop(contest
     laptop.keyboard.press("n")
     expect(remote.locator("#teams tr", has_text="红星队")).to_contain_text("90")
     assert remote.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def serious_violations(page) -> list:
+    """axe-core's serious and critical findings on the page as it is now (WCAG 2.1 A/AA)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    result = Axe().run(page, options={"runOnly": {"type": "tag", "values": [
+        "wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+    found = result.response["violations"]
+    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in found
+            if v["impact"] in ("serious", "critical")]
+
+
+def test_axe_finds_no_serious_violation_on_the_hall_pages(contest, pages):
+    pytest.importorskip("axe_playwright_python", reason="axe-playwright-python not installed")
+    hall = contest()
+    base, code = hall["url"], hall["code"]
+    proj = pages(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    host = pages(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    phone = pages(**PHONE)
+    found = {}
+    proj.goto(f"{base}/screen/{code}")
+    host.goto(f"{base}/host/{code}")
+    found["host sign-in"] = serious_violations(host)
+    sign_in(host, base, code, hall["key"])
+    phone.goto(f"{base}/play/{code}")
+    phone.wait_for_selector("#join-teams[data-built]")
+    found["phone join"] = serious_violations(phone)
+    join(phone, base, code, "红星队", "张三")
+    found["projector lobby"] = serious_violations(proj)
+    found["host lobby"] = serious_violations(host)
+    found["phone waiting"] = serious_violations(phone)
+    host.keyboard.press("Space")
+    host.keyboard.press("Space")
+    expect(proj.locator("#q-stem")).to_contain_text("团队合作")
+    host.keyboard.press("b")
+    expect(phone.locator("#buzz")).to_have_attribute("data-state", "open")
+    found["phone buzz"] = serious_violations(phone)
+    found["projector question"] = serious_violations(proj)
+    found["host question"] = serious_violations(host)
+    bad = {k: v for k, v in found.items() if v}
+    assert not bad, "\n".join(f"{k}: {v}" for k, v in bad.items())
