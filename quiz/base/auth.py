@@ -4,7 +4,9 @@ The organizer password (QUIZ_ADMIN_PASSWORD, or one generated on first start and
 ``instance/admin_password``) opens the bank, contest setup and every host console. A
 contest's host key opens that contest's console only. Both are compared in constant time.
 """
+import base64
 import functools
+import hashlib
 import hmac
 
 from flask import (
@@ -121,6 +123,31 @@ def logout():
 
 def check_host_key(contest, key: str | None) -> bool:
     return constant_time_equal(key, contest.host_key)
+
+
+# ---- the judge (评委): rules answers right or wrong, nothing else -----------------------------
+
+def judge_key(contest) -> str:
+    """The judge's key: HMAC-SHA256 of "judge" under the host key (no schema change; a new
+    host key makes a new judge key)."""
+    digest = hmac.new(contest.host_key.encode(), b"judge", hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode()[:22]
+
+
+def check_judge_key(contest, key: str | None) -> bool:
+    return constant_time_equal(key, judge_key(contest))
+
+
+def can_judge(code: str) -> bool:
+    """Whether this browser session signed in with the judge's key of contest ``code``."""
+    return sessions.valid() and code in session.get("judge_codes", [])
+
+
+def grant_judge(code: str) -> None:
+    if not sessions.valid():
+        session.clear()
+        sessions.start()
+    session["judge_codes"] = (list(session.get("judge_codes", [])) + [code])[-20:]
 
 
 def init_app(app):

@@ -9,6 +9,7 @@ from .errors import RuleError
 from .legal import legal_commands
 from .standings import standings
 from .state import clone, current_round, q_settings, question, unused_questions
+from .turns import wrong_points
 from .types import LiveQuestion, State
 
 ROLES = ("host", "screen", "player")
@@ -49,6 +50,7 @@ def view(state: State, role: str, copy: bool = True) -> dict:
         "wager": None,
         "capabilities": _capabilities(state, role),
         "opens_at": _opens_at(state),
+        "countdown_ms": _countdown_ms(state),
     }
     if q is not None and (revealed or host):
         qdata = question(state, q["id"])
@@ -60,6 +62,7 @@ def view(state: State, role: str, copy: bool = True) -> dict:
     for fmt in _formats(state):
         v.update(fmt.view(state, role))
     if role == "player":
+        v.update(_phone(state))
         v = _sparse(v)
     return clone(v) if copy else v
 
@@ -84,12 +87,14 @@ def _capabilities(state: State, role: str) -> dict[str, bool]:
 
 
 def _sparse(v: dict) -> dict:
-    """The phone's copy leaves out null and false fields (absent means null/false) to stay
-    small; lists such as teams and buzzes are always present."""
+    """The phone's copy leaves out null and false fields (absent means null/false) and a round's
+    empty settings to stay small; lists such as teams and buzzes are always present."""
     out = {k: x for k, x in v.items() if x is not None and x is not False}
     if out.get("question"):
         out["question"] = {k: x for k, x in out["question"].items()
                            if x is not None and not (k == "media" and not x)}
+    if out.get("round") and not out["round"].get("settings"):
+        out["round"] = {k: x for k, x in out["round"].items() if k != "settings"}
     out["buzzes"] = [{k: x for k, x in b.items() if x is not False and x is not None}
                      for b in out["buzzes"]]
     if out.get("last_event"):
@@ -220,3 +225,23 @@ def _host_extras(state: State) -> dict:
         "near_tie": list(q["tie"]["teams"]) if q and q.get("tie") else None,
         "near_tie_rows": _tie_rows(q),
     }
+
+
+def _countdown_ms(state: State) -> int | None:
+    """The full length of the running countdown (for rings that show the part left)."""
+    q, kind = state["q"], state["deadline_kind"]
+    if q is None or kind not in ("buzz_window", "answer", "all_answer"):
+        return None
+    if kind == "buzz_window":
+        return q_settings(state)["buzz_window"] * 1000
+    if q["duration_ms"]:
+        return q["duration_ms"]
+    return (question(state, q["id"])["time_limit"] or q_settings(state)["answer_time"]) * 1000
+
+
+def _phone(state: State) -> dict:
+    """What the running deadline costs the team in turn (the phone warns before it hits);
+    the phone's instructions come from quiz.engine.phone_states, sent once with the page."""
+    if state["q"] is None or state["phase"] != "answering" or state["deadline_kind"] != "answer":
+        return {}
+    return {"timeout_points": wrong_points(state, True) or None}

@@ -65,11 +65,13 @@ def on_connect(auth_data=None):
         if key is not None and auth.sign_in_throttled():
             _refuse("rate_limited", "Too many wrong host keys; wait a few minutes.",
                     "主持人密钥错误次数过多，请稍后再试。")
-        if not (auth.check_host_key(contest, key if isinstance(key, str) else None)
-                or auth.can_host(rt.code)):
-            if key is not None:
-                auth.record_sign_in_failure()
-            _refuse("bad_credential", "Wrong host credential.", "主持人凭据错误。")
+        key = key if isinstance(key, str) else None
+        if not (auth.check_host_key(contest, key) or auth.can_host(rt.code)):
+            if not _judge_credential(contest, key, rt.code):
+                if key is not None:
+                    auth.record_sign_in_failure()
+                _refuse("bad_credential", "Wrong host credential.", "主持人凭据错误。")
+            info["judge"] = True      # the host's view; may only rule (on_host)
     elif role == "player":
         token = auth_data.get("token")
         if token is not None:
@@ -310,10 +312,21 @@ def on_wager(info, payload):
     return _run(info, {"type": "choose_wager", "value": payload.get("value"), "actor": actor})
 
 
+def _judge_credential(contest, key: str | None, code: str) -> bool:
+    """A judge (评委) connects as role host with the judge's key, or its signed-in session."""
+    return auth.check_judge_key(contest, key) or (key is None and auth.can_judge(code))
+
+
+JUDGE_ACTIONS = frozenset({"judge"})
+
+
 @acked("host")
 def on_host(info, payload):
     if info["role"] != "host":
         raise Refused("forbidden", "Only the host may do that.", "只有主持人可以这样做。")
+    if info.get("judge") and payload.get("action") not in JUDGE_ACTIONS:
+        raise Refused("forbidden", "A judge may only rule answers right or wrong.",
+                      "评委只能判定答案对错。")
     return host_actions.handle(info, payload)
 
 
@@ -321,11 +334,28 @@ def on_host(info, payload):
 MEDIA_ACTIONS = ("play", "pause", "restart")
 
 
+@acked("reveal")
+def on_reveal(info, payload):
+    """The host skips the staged reveal of the final standings on the projector. Not a state
+    change: relayed to the screens only."""
+    if info["role"] != "host" or info.get("judge"):
+        raise Refused("forbidden", "Only the host may do that.", "只有主持人可以这样做。")
+    if payload.get("action") != "skip":
+        raise Refused("bad_command", "action must be skip.", "action 必须是 skip。")
+    rt = runtime.get(info["code"])
+    with rt.lock:
+        finished = rt.state.get("phase") == "finished"
+    if not finished:
+        raise Refused("wrong_phase", "The contest is not finished.", "比赛尚未结束。")
+    socketio.emit("reveal", {"action": "skip"}, to=publish.room(rt.code, "screen"))
+    return {"ok": True}
+
+
 @acked("media")
 def on_media(info, payload):
     """The host plays or pauses the current question's sound/video on the projector. Not a
     state change (nothing for the engine, the log or a replay): relayed to the screens only."""
-    if info["role"] != "host":
+    if info["role"] != "host" or info.get("judge"):
         raise Refused("forbidden", "Only the host may do that.", "只有主持人可以这样做。")
     action, question = payload.get("action"), payload.get("question")
     index = payload.get("index", 0)

@@ -9,8 +9,9 @@ from quiz.record.models import Team
 EDGE_ACTIONS = frozenset({"remove_player", "approve_join", "refuse_join"})
 
 
-def _host_actor() -> dict:
-    return {"role": "host", "name": "host"}
+def _host_actor(info: dict) -> dict:
+    """Who gave the command, for the log: the host, or the judge (评委) beside it."""
+    return {"role": "host", "name": "judge" if info.get("judge") else "host"}
 
 
 def handle(info: dict, payload: dict) -> dict:
@@ -26,7 +27,7 @@ def handle(info: dict, payload: dict) -> dict:
         return _answer_join(rt, action, payload)
     command = {k: v for k, v in payload.items() if k != "action"}
     command["type"] = action
-    command["actor"] = _host_actor()
+    command["actor"] = _host_actor(info)
     drawn = None
     if action == "swap_question" and "replacement" not in command:
         # the spares the organizer set aside in the review come first, then the bank

@@ -157,9 +157,28 @@ def presence(rt) -> dict:
     return {"teams": teams, "screens": len(rt.screens), "hosts": len(rt.hosts)}
 
 
+LOBBY_NAMES = 30      # nicknames per team shown on the projector's lobby
+
+
+def lobby_names(rt) -> dict:
+    """The nicknames of the connected phones per team, for the projector's lobby (each player
+    once, however many sockets it has; at most LOBBY_NAMES a team)."""
+    seen: dict[int, str] = {}
+    for info in list(rt.phones.values()):
+        if info.get("player") and info.get("team") is not None:
+            seen[info["player"]] = (info["team"], info.get("name") or "")
+    names: dict[str, list[str]] = {}
+    for pid in sorted(seen):
+        team, name = seen[pid]
+        got = names.setdefault(str(team), [])
+        if len(got) < LOBBY_NAMES:
+            got.append(name)
+    return names
+
+
 def _send_presence(rt) -> None:
     public = presence(rt)
-    socketio.emit("presence", public, to=room(rt.code, "screen"))
+    socketio.emit("presence", dict(public, names=lobby_names(rt)), to=room(rt.code, "screen"))
     phones = [
         {"player": i.get("player"), "name": i.get("name"), "team": i.get("team"),
          "rtt": i.get("rtt"), "sync": i.get("sync_grade")}

@@ -139,6 +139,7 @@ def replay(initial: dict, commands: list[dict]) -> dict:
     judged: dict[int, bool] = {}
     buzz_actor: dict[int, dict] = {}
     ruled = ruled_kinds()
+    handed_in: dict[int, dict] = {}     # {question: {team: the newest phone answer seen}}
     for item in commands:
         command = item["command"]
         n_log, n_buzz = len(state["log"]), len(state["buzz_log"])
@@ -159,12 +160,22 @@ def replay(initial: dict, commands: list[dict]) -> dict:
             if q["id"] not in qrecs:
                 order.append(q["id"])
             qrecs[q["id"]] = q            # the same dict keeps changing; keep the newest
+            _keep_submissions(handed_in, q)
     qrecs = {k: copy.deepcopy(v) for k, v in qrecs.items() if v["id"] == k}
+    for qid, rec in qrecs.items():
+        # an undone ruling takes the state back to before the answer: the record keeps it
+        rec["submissions"] = dict(handed_in.get(qid, {}), **rec["submissions"])
     return {"state": state, "questions": qrecs, "order": [k for k in order if k in qrecs],
             "judged": judged, "buzz_actor": buzz_actor}
 
 
 # ---- the record ------------------------------------------------------------------------------
+
+def _keep_submissions(handed_in: dict, q: dict) -> None:
+    """Remember every phone answer handed in, even one an undo later takes out of the state."""
+    if q["submissions"]:
+        handed_in.setdefault(q["id"], {}).update(copy.deepcopy(q["submissions"]))
+
 
 def build_record(info: dict, state: dict, commands: list[dict], initial: dict | None) -> dict:
     """The whole record as one JSON-safe dict.

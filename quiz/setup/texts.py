@@ -61,7 +61,7 @@ WORDS = {
     "kind.all_answer": ("全员答题", "Everyone answers on phones"),
     "type.": ("任意题型", "Any type"), "type.single": ("单选题", "Single choice"),
     "type.multiple": ("多选题", "Multiple choice"), "type.true_false": ("判断题", "True/false"),
-    "type.fill_blank": ("填空题", "Fill in the blank"), "type.open": ("问答题", "Open question"),
+    "type.fill_blank": ("填空题", "Fill in the blank"), "type.open": ("简答题", "Open question"),
     "difficulty.": ("任意难度", "Any difficulty"), "difficulty.easy": ("简单", "Easy"),
     "difficulty.medium": ("中等", "Medium"), "difficulty.hard": ("困难", "Hard"),
     "order.random": ("随机抽题", "Random"), "order.sheet": ("按表格顺序", "Sheet order"),

@@ -14,11 +14,13 @@ from flask import (
 )
 
 from quiz.base import auth, net
+from quiz.engine.phone_states import page_table
 from quiz.live import joinpolicy
 from quiz.record.models import Contest, Team
 from quiz.web import headers
 
 bp = Blueprint("views", __name__)
+PHONE_STATES = page_table()   # what each phone says in each state, sent once with the page
 
 
 def get_contest_or_404(code: str) -> Contest:
@@ -80,7 +82,8 @@ def join():
 def play(code):
     contest = get_contest_or_404(code)
     team = request.args.get("team", type=int)
-    return render_template("play.html", contest=contest, preset_team=team)
+    return render_template("play.html", contest=contest, preset_team=team,
+                           phone_states=PHONE_STATES)
 
 
 @bp.route("/screen/<code>")
@@ -101,12 +104,17 @@ def host(code):
         if auth.check_host_key(contest, key):
             auth.grant_host(contest.code)
             return redirect(url_for("views.host", code=contest.code))
+        if auth.check_judge_key(contest, key):        # the judge's tablet: rules only
+            auth.grant_judge(contest.code)
+            return redirect(url_for("views.host", code=contest.code))
         auth.record_sign_in_failure()
         return render_template("host_login.html", contest=contest, error=True), 401
-    if not auth.can_host(contest.code):
+    hosting = auth.can_host(contest.code)
+    if not hosting and not auth.can_judge(contest.code):
         return render_template("host_login.html", contest=contest, error=False)
     return render_template("host.html", contest=contest, join_url=join_url(contest),
-                           ranking_rule=ranking_rule())
+                           ranking_rule=ranking_rule(), judge=not hosting,
+                           judge_key=auth.judge_key(contest) if hosting else None)
 
 
 def desk_teams(contest: Contest) -> list[dict]:

@@ -145,9 +145,27 @@
       { id: "tiebreak", key: "T", label: T("a.tiebreak"), on: legal("start_tiebreak"), run: tiebreakDialog },
       { id: "lock", key: "L", label: s.lobby_locked ? T("a.unlock_lobby") : T("a.lock_lobby"), on: legal("lock_lobby") || legal("unlock_lobby"),
         run: function () { act(s.lobby_locked ? "unlock_lobby" : "lock_lobby"); } },
+      { id: "skip_reveal", key: "K", label: T("a.skip_reveal"), on: s.phase === "finished", run: skipReveal },
       { id: "finish", key: "", cls: "danger", label: T("a.finish"), on: legal("finish"),
         run: function () { confirmDialog(T("a.finish"), T("h.finish_confirm"), function () { act("finish"); }, T("a.finish")); } }
     ];
+  }
+  // ---- safe controls: what skips work asks once ------------------------------------------------
+  // the round now running, with questions left (jumping away skips them)
+  function roundInProgress() {
+    if (!s || !s.round || s.phase === "lobby" || s.phase === "round_end" || s.phase === "finished") return null;
+    var cur = (s.rounds || []).filter(function (r) { return r.id === s.round.id; })[0];
+    return cur ? { title: cur.title || T("kind." + cur.kind), left: cur.left } : null;
+  }
+  function startRound(r) {
+    var cur = roundInProgress(), go = function () { act("start_round", { round: r.id }); };
+    if (!cur) return go();
+    confirmDialog(T("a.start_round") + " · " + (r.title || T("kind." + r.kind)),
+      T("h.jump_confirm", { current: cur.title, left: cur.left }), go, T("h.jump_ok"));
+  }
+  // the projector reveals third, second, first: the host may show them all at once
+  function skipReveal() {
+    live.emit("reveal", { action: "skip" }, function (ack) { if (!ack.ok) toast(errText(ack), true); });
   }
   function swapTarget() {
     if (s.phase === "reading" && s.question && !(s.buzzes || []).length && s.round && s.round.id !== null) return { id: s.question.id, current: true };
@@ -161,13 +179,19 @@
     }, T("a.swap"));
   }
 
+  // the judge's tablet (评委): the answer and the buzzes, and right / wrong only
+  var judgeMode = root.dataset.judge === "1";
+  var JUDGE_BUTTONS = { "judge-right": true, "judge-wrong": true };
+  function forRole(p) { return judgeMode ? null : p; }
+
   function renderActions() {
-    var p = primary(), pb = $("primary");
+    var p = forRole(primary()), pb = $("primary");
     pb.hidden = !p;
     if (p) { $("primary-label").textContent = p.label; pb.disabled = !p.run; pb.onclick = p.run; pb.querySelector("kbd").hidden = !p.run; }
     var box = UI.clear($("actions"));
     buttons().forEach(function (b) {
       if (!b.on || (p && p.run && p.action === b.id)) return;   // already the big button
+      if (judgeMode && !JUDGE_BUTTONS[b.id]) return;
       var btn = el("button", "act " + (b.cls || "")); btn.type = "button"; btn.dataset.action = b.id;
       btn.appendChild(el("span", "act-label", b.label));
       if (b.key) btn.appendChild(el("kbd", "", b.key));
@@ -183,7 +207,7 @@
       li.appendChild(el("span", "rr-left", r.started ? T("h.round_left", { left: r.left, count: r.count }) : T("h.round_count", { count: r.count })));
       if (!r.started && legal("start_round")) {
         var b = el("button", "small", T("a.start_round")); b.type = "button";
-        b.onclick = function () { act("start_round", { round: r.id }); };
+        b.onclick = function () { startRound(r); };
         li.appendChild(b);
       }
       rb.appendChild(li);
@@ -202,7 +226,9 @@
       });
       if (legal("pass")) {
         var pbtn = el("button", "act", T("a.pass")); pbtn.type = "button";
-        pbtn.onclick = function () { act("pass", { team: w.chooser }); };
+        pbtn.onclick = function () {
+          confirmDialog(T("a.pass"), T("h.pass_confirm", { team: t ? t.name : "?" }), function () { act("pass", { team: w.chooser }); }, T("a.pass"));
+        };
         wb.appendChild(pbtn);
       }
     }
@@ -212,7 +238,8 @@
   function renderQuestion() {
     var q = s.question, card = $("now");
     var r = s.round;
-    $("now-round").textContent = r ? (r.id === null ? T("kind." + r.kind) : (r.title || T("kind." + r.kind))) + (r.index ? " · " + T("round.n_of", { n: r.index, count: r.count }) : "") : T("phase.lobby");
+    // before the first round the phase chip alone says 等待开始 (once)
+    $("now-round").textContent = r ? (r.id === null ? T("kind." + r.kind) : (r.title || T("kind." + r.kind))) + (r.index ? " · " + T("round.n_of", { n: r.index, count: r.count }) : "") : "";
     $("now-phase").textContent = T("phase." + s.phase) + (s.paused ? " · " + T("st.paused") : "");
     $("now-phase").dataset.phase = s.phase;
     var body = UI.clear($("now-body"));
@@ -383,13 +410,34 @@
       var li = el("li", e.undone ? "undone" : "");
       li.appendChild(el("span", "d " + (e.delta >= 0 ? "up" : "down"), UI.signed(e.delta)));
       li.appendChild(el("b", "", t ? t.name : "?"));
-      li.appendChild(el("span", "", e.reason || ""));
+      li.appendChild(el("span", "", reasonText(e.reason)));
+      if (e.actor && e.actor.name === "judge") li.appendChild(el("span", "by-judge", T("h.by_judge")));
       ul.appendChild(li);
     });
   }
 
+  // The engine writes its reasons in Chinese (the record's language); the console shows them in
+  // the page's language. A host's own reason (an adjustment) is shown as typed.
+  var REASONS = { "答对": "reason.right", "答错": "reason.wrong", "超时": "reason.timeout",
+                  "提前抢答": "reason.early", "犯规": "reason.foul", "全员答题": "reason.all_answer" };
+  function reasonText(reason) {
+    var r = reason || "", m;
+    if (REASONS[r]) return T(REASONS[r]);
+    if ((m = /^撤销: ([\s\S]*)$/.exec(r))) return T("reason.undo", { what: reasonText(m[1]) });
+    if ((m = /^风险 (-?\d+) 分 (\S+)$/.exec(r)) && REASONS[m[2]]) return T("reason.wager", { n: m[1], what: T(REASONS[m[2]]) });
+    return r;
+  }
+
+  // in the lobby the phones list is open: the host sees each nickname and can remove it
+  var phonesShown = false;
+  function openPhonesInLobby() {
+    if (phonesShown || s.phase !== "lobby") return;
+    phonesShown = true; document.querySelector(".phones-box").open = true;
+  }
+
   function render(state) {
     s = state;
+    openPhonesInLobby();
     $("conn").dataset.ok = "1";
     renderQuestion(); renderActions(); renderBuzzes(); renderTeams(); renderLog();
     $("lobby-state").textContent = s.lobby_locked ? T("h.lobby_locked") : T("h.lobby_open");
@@ -421,6 +469,7 @@
     if (b && $("modal").hidden) setTimeout(function () { b.blur(); }, 0);
   });
   function runKey(k) {
+    if (judgeMode && k !== "Y" && k !== "N") return;
     if (k === " ") { var p = primary(); if (p && p.run) p.run(); return; }
     var list = buttons();
     for (var i = 0; i < list.length; i++) {

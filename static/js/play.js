@@ -125,6 +125,15 @@
     p.textContent = teamId ? T("join.waiting", { team: t ? t.name : "" }) : "";
     $("join-go").hidden = !!teamId;
   }
+  // a locked lobby takes no new phone: say so, and offer nothing to press
+  function lockedLobby(locked) {
+    $("join-locked").hidden = !locked;
+    $("s-join").classList.toggle("locked", locked);
+    ["join-teams", "join-preset", "join-name", "join-go"].forEach(function (id) { if (locked) $(id).hidden = true; });
+    if (!locked) { $("join-name").hidden = false; if (!joinAsked) $("join-go").hidden = false; }
+    document.querySelector("label[for=join-name]").hidden = locked;
+    Array.prototype.forEach.call(document.querySelectorAll("#join-form .join-label"), function (l) { l.hidden = locked; });
+  }
   function showJoinError(text) { var p = $("join-error"); p.textContent = text; p.hidden = !text; }
 
   // ---- the header: team, name, score -----------------------------------------------------------
@@ -133,7 +142,7 @@
     h.hidden = !t;
     if (!t) return;
     var color = UI.safeColor(t.color);
-    h.style.setProperty("--team", color); h.style.color = UI.inkOn(color);
+    h.style.setProperty("--team", color);
     $("me-team").textContent = t.name;
     $("me-name").textContent = me.name || "";
     $("me-score").textContent = String(t.score);
@@ -155,25 +164,45 @@
   }
   function inTiebreak(s) { return !s.tiebreak || s.tiebreak.teams.indexOf(me.team) >= 0; }
 
+  // ---- one instruction per state: the table of quiz/engine/phone_states.py, sent with the page --
+  var PS = JSON.parse($("phone-states").textContent);
+  // this phone's role in the current question (phone_states.ROLES)
+  function myRole(s) {
+    var b = myBuzz(s), w = s.wager || {};
+    if (!inTiebreak(s)) return "out";
+    if (b && b.foul) return "foul";
+    if ((s.locked_out || []).indexOf(me.team) >= 0) return "locked";
+    if (s.turn === me.team || (s.phase === "choosing" && w.chooser === me.team)) return "turn";
+    if (b && b.rank) return "ranked";
+    return "other";
+  }
+  // {key, action, text}: the one thing this phone says and lets its player do now
+  function instructionFor(s) {
+    var kind = (s.round && s.round.kind) || "buzz", type = (s.question && s.question.type) || "open";
+    var row = PS.rows[kind + "|" + type + "|" + s.phase];
+    if (row === undefined) row = PS.rows[kind + "|*|" + s.phase];
+    var key = row === undefined ? "ps.listen" : PS.states[row][PS.roles.indexOf(myRole(s))];
+    var who = s.phase === "choosing" ? (s.wager || {}).chooser : s.turn, t = who ? UI.teamById(s, who) : null;
+    var title = s.round ? (s.round.title || T("kind." + s.round.kind)) : "";
+    return { key: key, action: PS.actions[key], text: T(key, { team: t ? t.name : "", title: title }) };
+  }
+
   // ---- buzz ------------------------------------------------------------------------------------
-  function buzzScreen(s) {
+  // the big button shows where this phone stands; the caption is the state's one instruction
+  function buzzScreen(s, ins) {
     screen("s-buzz");
     var btn = $("buzz"), cap = $("buzz-caption"), b = myBuzz(s), q = s.question;
-    var locked = (s.locked_out || []).indexOf(me.team) >= 0;
-    var st, main, sub = "";
-    if (b && b.foul) { st = "foul"; main = T("buzz.foul_state"); sub = T("buzz.foul_sub"); }
-    else if (b && b.rank === 1 && (s.turn === me.team || s.phase !== "answering")) { st = "first"; main = T("buzz.first"); sub = s.turn === me.team ? T("buzz.first_sub") : ""; }
+    var st, main, sub = ins.text;
+    if (ins.key === "ps.foul") { st = "foul"; main = T("buzz.foul_state"); }
+    else if (ins.key === "ps.locked") { st = "locked"; main = timedOut(s) ? T("pt.timeout") : T("buzz.locked"); }
+    else if (b && b.rank === 1) { st = "first"; main = T("buzz.first"); }
     else if (b && b.rank) { st = "ranked"; main = "#" + b.rank; sub = T("buzz.behind", { ms: b.ms_behind_first }); }
-    else if (locked) { st = "locked"; main = T("buzz.locked"); sub = T("buzz.locked_sub"); }
     else if (pending && pending.q === q.id && pending.attempt === q.attempt) { st = "sent"; main = T("buzz.sent"); }
-    else if (s.phase === "open" || (clock && clock.isOpen(s))) { st = "open"; main = T("buzz.press"); sub = T("buzz.open_sub"); }
-    else if (s.phase === "answering") {
-      // someone was first; a later press still counts for the record (#2 +38 ms)
-      var t = UI.teamById(s, s.turn);
-      st = "late"; main = T("buzz.press"); sub = t ? T("buzz.other_answering", { team: t.name }) : "";
-    } else { st = "wait"; main = T("buzz.wait"); sub = T("buzz.wait_sub"); }
+    else if (ins.action === "buzz" || (clock && clock.isOpen(s))) { st = s.phase === "answering" ? "late" : "open"; main = T("buzz.press"); }
+    else { st = "wait"; main = T("buzz.wait"); }
     if (s.paused) { sub = T("st.paused"); }
     btn.dataset.state = st;
+    // before the buzzers open a press is a foul (as on a real buzzer): the button stays live
     btn.disabled = st !== "open" && st !== "wait" && st !== "late";
     $("buzz-main").textContent = main;
     cap.textContent = sub;
@@ -214,7 +243,7 @@
   $("buzz").addEventListener("keydown", function (e) { if (e.key === " " || e.key === "Enter") pressBuzz(e); });
 
   // ---- answer tiles ---------------------------------------------------------------------------
-  function answerScreen(s) {
+  function answerScreen(s, ins) {
     screen("s-answer");
     var q = s.question, box = $("tiles"), multi = q.type === "multiple";
     var flag = $("ans-flag");
@@ -227,9 +256,11 @@
     if (typeof mine === "string") { try { mine = JSON.parse(mine); } catch (e) { mine = null; } }
     var sel = multi ? (mine || []).slice() : null;
     var choices = UI.choices(q, T);
-    $("text-form").hidden = !!choices.length || q.type === "open";
-    $("open-note").hidden = q.type !== "open";
-    $("submit-multi").hidden = !multi;
+    if (ins.action !== "tap") choices = [];
+    $("text-form").hidden = ins.action !== "type";
+    $("open-note").hidden = ins.action !== "answer_aloud";
+    $("open-note").textContent = ins.text;
+    $("submit-multi").hidden = !multi || ins.action !== "tap";
     if (box.dataset.key !== key) {
       UI.clear(box); box.dataset.key = key;
       box.className = "tiles n" + choices.length;
@@ -258,8 +289,9 @@
     var draft = chosen[q.id] && chosen[q.id].draft;
     mark(box, draft || sent || [], !!sent && !draft);
     var waitMsg = $("ans-status");
-    if (sent) waitMsg.textContent = s.phase === "collecting" ? T("ans.sent_change", { a: label(q, sent) }) : T("ans.sent", { a: label(q, sent) });
-    else waitMsg.textContent = s.phase === "collecting" ? T("ans.all_prompt") : T("ans.your_turn");
+    if (ins.action === "answer_aloud") waitMsg.textContent = "";
+    else if (sent) waitMsg.textContent = s.phase === "collecting" ? T("ans.sent_change", { a: label(q, sent) }) : T("ans.sent", { a: label(q, sent) });
+    else waitMsg.textContent = ins.text;
   }
   function label(q, keys) {
     if (q.type === "true_false") return keys[0] === "true" ? T("tf.true") : T("tf.false");
@@ -308,7 +340,7 @@
     }
     box.className = "result " + (verdict === true ? "ok" : verdict === false ? "bad" : "neutral");
     $("res-mark").textContent = verdict === true ? "✓" : verdict === false ? "✗" : "•";
-    $("res-text").textContent = verdict === true ? T("v.right") : verdict === false ? T("v.wrong") : T("res.closed");
+    $("res-text").textContent = verdict === true ? T("v.right") : verdict === false ? (timedOut(s) ? T("pt.timeout") : T("v.wrong")) : T("res.closed");
     $("res-delta").textContent = delta ? UI.signed(delta) : "";
     var a = $("res-answer");
     if (s.revealed && s.answer) {
@@ -341,14 +373,27 @@
     });
     var settings = (s.round && s.round.settings) || {};
     $("wager-pass").hidden = !settings.allow_pass;
+    drawPass();
   }
+  // 放弃 asks once on the phone: the first tap arms it, the second sends it
+  var passArmed = false, passLabel = $("wager-pass").textContent;
+  function drawPass() {
+    var p = $("wager-pass"), k = $("wager-keep");
+    p.textContent = passArmed ? T("wager.pass_sure") : passLabel;
+    p.classList.toggle("sure", passArmed);
+    k.hidden = !passArmed || p.hidden; k.textContent = T("wager.keep");
+  }
+  $("wager-keep").addEventListener("click", function () { passArmed = false; drawPass(); });
   function sendWager(payload) {
     Array.prototype.forEach.call(document.querySelectorAll("#s-wager button"), function (b) { b.disabled = true; });
     live.emit("wager", payload, function (ack) {
       if (!ack.ok) { toast(errText(ack)); render(); }
     });
   }
-  $("wager-pass").addEventListener("click", function () { sendWager({ pass: true }); });
+  $("wager-pass").addEventListener("click", function () {
+    if (!passArmed) { passArmed = true; drawPass(); return; }
+    passArmed = false; drawPass(); sendWager({ pass: true });
+  });
 
   function finalScreen(s) {
     screen("s-final");
@@ -357,40 +402,55 @@
     $("final-score").textContent = t ? T("score.n", { n: t.score }) : "";
   }
 
+  // ---- the countdown: every timed phase, from the server's deadline and the synced clock ------
+  // (live.now(): the server's time, so every phone and the projector reach 0 together)
+  var TIMED = { open: true, answering: true, collecting: true };
+  var ring = new window.QuizCountdown($("p-ring"), function () { return live ? live.now() : Date.now(); },
+    function (secs) { if (secs <= 3) buzzVibe(25); });
+  function timerShown(s) { return !!(s && me && TIMED[s.phase] && (s.deadline || s.paused_remaining_ms)); }
+  function drawTimer() {
+    var s = state, box = $("p-timer"), shown = timerShown(s);
+    box.hidden = !shown;
+    if (!shown) return;
+    var ms = ring.remaining(), txt = $("p-timer-text"), cost = s.timeout_points && s.turn === me.team;
+    var st = ms === 0 ? "done" : ms !== null && ms <= 5000 ? "urgent" : "run";
+    box.dataset.state = s.paused ? "paused" : st;
+    UI.clear(txt);
+    if (s.paused) txt.textContent = T("st.paused");
+    else if (st === "done") txt.textContent = T("pt.up");
+    else {
+      txt.appendChild(document.createTextNode(st === "urgent" ? T("pt.last", { n: Math.ceil(ms / 1000) }) : T("pt.left")));
+      // a deadline that costs points says so before it hits
+      if (cost) { txt.appendChild(document.createTextNode(" · ")); txt.appendChild(el("span", "cost", T("pt.cost", { n: -s.timeout_points }))); }
+    }
+  }
+  // this team's time ran out on the current question (the engine judged it wrong: 超时)
+  function timedOut(s) { var ev = s.last_event || {}; return ev.type === "judged" && ev.team === me.team && !!ev.timeout; }
+  function phoneTimer(s) {
+    var on = timerShown(s);
+    ring.set(on ? s.deadline : null, on ? s.countdown_ms || 0 : 0, on && s.paused ? s.paused_remaining_ms : null);
+    drawTimer();
+  }
+  setInterval(drawTimer, 200);
+
   // ---- what to show for this state ------------------------------------------------------------
   function render() {
     var s = state;
     if (!s) return;
     $("contest-name").textContent = s.name || "";
-    if (!me) { header(s, null); buildTeams(s); screen("s-join"); $("join-locked").hidden = !s.lobby_locked; return; }
+    if (!me) { phoneTimer(null); header(s, null); buildTeams(s); screen("s-join"); lockedLobby(!!s.lobby_locked); return; }
     var t = UI.teamById(s, me.team);
     header(s, t);
     $("awake-hint").hidden = !!wake || !me;
-    var ph = s.phase, q = s.question, kind = s.round && s.round.kind;
-    var turnTeam = s.turn ? UI.teamById(s, s.turn) : null;
-    if (ph === "lobby") return waitScreen(s, T("wait.lobby"));
-    if (ph === "round_intro") return waitScreen(s, T("wait.round_intro", { title: (s.round && (s.round.title || T("kind." + kind))) || "" }));
-    if (ph === "round_end") return waitScreen(s, T("wait.round_end"));
+    phoneTimer(s);
+    var ph = s.phase, q = s.question, ins = instructionFor(s);
     if (ph === "finished") return finalScreen(s);
-    if (ph === "choosing") {
-      var w = s.wager || {};
-      if (w.chooser === me.team) return wagerScreen(s, w);
-      var c = UI.teamById(s, w.chooser);
-      return waitScreen(s, c ? T("wait.other_chooses", { team: c.name }) : T("wait.host"));
-    }
-    if (!q) return waitScreen(s, T("wait.host"));
+    if (ins.action === "wager") return wagerScreen(s, s.wager || {});
+    if (!q || ph === "lobby" || ph === "round_intro" || ph === "round_end" || ph === "choosing") return waitScreen(s, ins.text);
     if (ph === "closed") return resultScreen(s);
-    if (isBuzzRound(s)) {
-      if (!inTiebreak(s)) return waitScreen(s, T("wait.tiebreak_other"));
-      if (ph === "answering" && s.turn === me.team && (q.type === "single" || q.type === "multiple" || q.type === "true_false" || q.type === "fill_blank")) return answerScreen(s);
-      return buzzScreen(s);
-    }
-    if (ph === "collecting") return answerScreen(s);
-    if (ph === "answering") {
-      if (s.turn === me.team) return answerScreen(s);
-      return waitScreen(s, turnTeam ? T("wait.other_answering", { team: turnTeam.name }) : T("wait.host"));
-    }
-    return waitScreen(s, T("wait.host"));
+    if (ins.action === "tap" || ins.action === "type" || ins.action === "answer_aloud") return answerScreen(s, ins);
+    if (isBuzzRound(s) && ins.key !== "ps.out") return buzzScreen(s, ins);
+    return waitScreen(s, ins.text);
   }
 
   var banner = $("offline"), everConnected = false;

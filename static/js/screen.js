@@ -66,9 +66,19 @@
       li.appendChild(el("span", "lt-seat", t.seat));
       li.appendChild(el("span", "lt-name", t.name));
       li.appendChild(el("span", "lt-phones", p ? T("lobby.phones", { n: p.connected || 0 }) : T("lobby.nophones")));
+      lobbyNames(li, t);
       ul.appendChild(li);
     });
     $("lobby-locked").hidden = !s.lobby_locked;
+  }
+
+  // the nicknames of a team's phones, as they join (presence.names)
+  function lobbyNames(li, t) {
+    var names = (presence && presence.names && presence.names[String(t.id)]) || [];
+    if (!names.length) return;
+    var box = el("span", "lt-players");
+    names.forEach(function (n) { box.appendChild(el("span", "lt-player", n)); });
+    li.appendChild(box);
   }
 
   // ---- question -----------------------------------------------------------------------------
@@ -279,7 +289,7 @@
     top.forEach(function (r, i) { if (i % 2) order.unshift(r); else order.push(r); });
     order.forEach(function (r) {
       var t = UI.teamById(s, r.team) || {};
-      var li = el("li", "pod pod-" + r.rank);
+      var li = el("li", "pod pod-" + r.rank); li.dataset.rank = String(r.rank);
       li.style.setProperty("--team", UI.safeColor(t.color));
       li.appendChild(el("span", "pod-name" + (r.name.length > 8 ? " long" : ""), r.name));
       li.appendChild(el("span", "pod-score", T("score.n", { n: r.score })));
@@ -290,7 +300,49 @@
     rows.filter(function (r) { return r.rank > 3; }).forEach(function (r) {
       rest.appendChild(el("li", "", T("rank.n", { n: r.rank }) + "  " + r.name + "  " + r.score));
     });
+    stageReveal(s);
   }
+
+  // ---- the staged reveal: third, second, first, each with a sound, then the whole podium ------
+  // Paced from the "finished" event's server time, so a reloaded projector and the host's mirror
+  // stay in step; the host can skip it (the `reveal` message). Each place waits REVEAL_STEP.
+  var REVEAL_STEP = 2500, revealTimer = null, revealSkipped = false, revealSeen = -1;
+  function revealStart(s) {
+    var ev = s.last_event || {};
+    return ev.type === "finished" && ev.at ? ev.at : null;
+  }
+  function stageReveal(s) {
+    clearInterval(revealTimer);
+    revealSeen = -1;
+    drawReveal();
+    revealTimer = setInterval(drawReveal, 200);
+  }
+  function drawReveal() {
+    var s = last, box = $("podium");
+    if (!s || s.phase !== "finished") { clearInterval(revealTimer); return; }
+    var places = [];
+    Array.prototype.forEach.call(box.children, function (li) {
+      var r = parseInt(li.dataset.rank, 10); if (places.indexOf(r) < 0) places.push(r);
+    });
+    places.sort(function (a, b) { return b - a; });           // 3, 2, 1
+    var start = revealStart(s), now = live ? live.now() : Date.now();
+    var shown = revealSkipped || start === null ? places.length : Math.floor((now - start) / REVEAL_STEP);
+    shown = Math.max(0, Math.min(places.length, shown));
+    var open = places.slice(0, shown);
+    Array.prototype.forEach.call(box.children, function (li) {
+      li.classList.toggle("shown", open.indexOf(parseInt(li.dataset.rank, 10)) >= 0);
+    });
+    var done = shown >= places.length;
+    box.dataset.stage = String(shown);
+    $("podium-rest").hidden = !done; $("podium-rule").hidden = !done;
+    $("reveal-wait").hidden = done;
+    if (shown !== revealSeen) {
+      if (revealSeen >= 0 && shown > revealSeen) { if (done) Sfx.fanfare(); else Sfx.reveal(); }
+      revealSeen = shown;
+    }
+    if (done) clearInterval(revealTimer);
+  }
+  function onReveal(msg) { if (msg && msg.action === "skip") { revealSkipped = true; drawReveal(); } }
 
   // ---- render -------------------------------------------------------------------------------
   function render(s) {
@@ -334,7 +386,7 @@
       else if (e.type === "buzzers_open" || e.type === "answers_open") Sfx.open();
       else if (e.type === "judged") { if (e.correct) Sfx.right(); else Sfx.wrong(); verdict(e.correct, t, e.delta); }
       else if (e.type === "revealed") { Sfx.reveal(); $("verdict").hidden = true; }
-      else if (e.type === "finished") Sfx.fanfare();
+      else if (e.type === "finished") Sfx.open();        // the reveal's own sounds follow
       else if (e.type === "question_closed" && e.expired) Sfx.timeup();
     });
   }
@@ -359,6 +411,7 @@
     contest: code, role: "screen", render: render, onEvents: onEvents, onPresence: onPresence,
     onStatus: function (ok) { $("offline").hidden = ok; }
   });
+  live.socket.on("reveal", onReveal);
   if (!mirror) live.socket.on("media", onMedia);  // the host's mirror stays silent
   else document.body.classList.add("mirror-media");
 })();

@@ -20,7 +20,9 @@ from tests.unit.test_engine_factories import (
 COMMON_KEYS = {"version", "name", "phase", "round", "question", "deadline", "paused",
                "paused_remaining_ms", "teams", "turn", "buzzes", "locked_out", "revealed",
                "outcome", "distribution", "answered_count", "lobby_locked", "tiebreak",
-               "last_event", "final", "wager", "capabilities", "opens_at"}
+               "last_event", "final", "wager", "capabilities", "opens_at",
+               "countdown_ms"}
+PHONE_KEYS = COMMON_KEYS | {"phone", "timeout_points"}     # quiz.engine.phone_states
 HOST_KEYS = COMMON_KEYS | {"answer", "explanation", "answer_private", "next_question", "log",
                            "log_total",
                            "buzz_log", "submissions", "can_undo", "undo_label", "legal",
@@ -127,7 +129,7 @@ def test_view_shapes():
                              "score": 100, "rank": 1}
     assert v["turn"] == 1 and v["deadline"] == g.now + 30_000
     p = view(g.state, "player")
-    assert set(p) <= COMMON_KEYS
+    assert set(p) <= PHONE_KEYS
     assert p["question"] == {"id": 1, "index": 1, "count": 4, "type": "fill_blank",
                              "stem": "题干 1", "options": [], "points": 10, "attempt": 0}
     assert p["turn"] == 1 and p["deadline"] == v["deadline"] and p["phase"] == "answering"
