@@ -21,8 +21,8 @@ import requests
 
 from tests.helpers import contest_spec, question
 from tests.integration.live_clients import Client, close_all
-from tests.integration.test_multiprocess import PG, REDIS, database  # noqa: F401
 from tests.serverproc import ROOT, ServerProcess, free_port
+from tests.services import PG, REDIS, pg_database  # noqa: F401
 
 NGINX = "/usr/sbin/nginx"
 pytestmark = pytest.mark.skipif(
@@ -119,11 +119,11 @@ def node_keys(proxy: Nginx, ports) -> dict[int, str]:
 
 
 @pytest.fixture
-def deployment(tmp_path, database):  # noqa: F811 - the fixture imported above
+def deployment(tmp_path, pg_database):  # noqa: F811 - the fixture imported above
     """Two processes on PostgreSQL + Redis behind nginx; yields (a, b, proxy, contest)."""
     a_port, b_port = free_port(), free_port()
     proxy = Nginx(tmp_path / "nginx", [a_port, b_port])
-    env = {"DATABASE_URL": database, "REDIS_URL": REDIS, "QUIZ_TRUSTED_PROXIES": "1",
+    env = {"DATABASE_URL": pg_database, "REDIS_URL": REDIS, "QUIZ_TRUSTED_PROXIES": "1",
            "QUIZ_PUBLIC_URL": proxy.url, "QUIZ_MAX_WAITING_PER_ADDRESS": "1024"}
     a = ServerProcess(tmp_path / "a", port=a_port, extra_env=env)
     b = ServerProcess(tmp_path / "b", port=b_port, extra_env=env)
