@@ -266,17 +266,21 @@ def on_buzz(info, payload):
     # lock, the engine or the database (the engine still judges every other buzz).
     if rt is not None and engine.already_buzzed(rt.state, actor["team"], payload.get("question")):
         raise Refused("already_buzzed", "one buzz per team per question", "本题已抢过")
-    return clock_buzz(info, actor, payload)
+    return clock_buzz(info, actor, payload, rt)
 
 
-def clock_buzz(info: dict, actor: dict, payload: dict) -> dict:
-    """A buzz with its press time and this buzzer's sync (quiz/live/clock.py)."""
-    rt = runtime.get(info["code"])
+def clock_buzz(info: dict, actor: dict, payload: dict, rt=None) -> dict:
+    """A buzz with its press time and this buzzer's sync (quiz/live/clock.py).
+
+    Only fair order reads the teams' reach (the collection window): it walks every connected
+    phone, so an arrival-order buzz does not compute it."""
+    rt = rt if rt is not None else runtime.get(info["code"])
+    fair = rt is not None and rt.state["settings"].get("buzz_order") == "fair"
     command = {"type": "buzz", "question": payload.get("question"), "actor": actor,
                "press": clock.press_fields(info, payload),
-               "reach": clock.reach(rt) if rt is not None else None}
+               "reach": clock.reach(rt) if fair else None}
     ack = _run(info, command)
-    if rt.state.get("deadline_kind") == "buzz_collect":
+    if rt is not None and rt.state.get("deadline_kind") == "buzz_collect":
         clock.wake_at(current_app._get_current_object(), rt, rt.state["deadline"],
                       runtime.now_ms())
     return ack
