@@ -2,6 +2,8 @@
 (contest, seq) key makes the second writer reload and be judged against the first's buzz."""
 import threading
 
+import pytest
+
 from quiz.factory import create_app
 from quiz.live import runtime
 from quiz.record import store
@@ -127,3 +129,38 @@ def test_a_stale_process_judges_a_command_against_the_committed_state(tmp_path, 
     with b.app_context():                             # in B's cache no question is shown yet
         rt_b, _ = runtime.execute(code, player("buzz", teams[0], question=qid))
         assert rt_b.state["q"]["buzzes"][0]["team"] == teams[0]
+
+
+def test_a_command_that_loses_several_races_is_still_accepted(tmp_path, monkeypatch):
+    """Three processes kept meeting head-on: after three lost races a buzz was refused `busy`.
+    Five lost races in a row (another writer took the number each time) now end in the buzz
+    being accepted; only a contest that stays contended past every try is `busy`."""
+    monkeypatch.setenv("QUIZ_INSTANCE_PATH", str(tmp_path))
+    app = make_app(f"sqlite:///{tmp_path / 'race.db'}", tmp_path)
+    spec = contest_spec(rounds=[{"kind": "buzz", "title": "抢答",
+                                 "questions": [question(stem="q")]}])
+    real_append, lost = store.append, []
+
+    def contended(losses):
+        def append(*args):
+            if len(lost) < losses:
+                lost.append(args[1])
+                raise store.Conflict("taken")
+            return real_append(*args)
+        return append
+
+    with app.app_context():
+        contest = create_contest(spec)
+        code, teams = contest.code, [t.id for t in contest.teams]
+        runtime.execute(code, host("next"))
+        rt, _ = runtime.execute(code, host("show_question"))
+        qid = rt.state["q"]["id"]
+        runtime.execute(code, host("open_buzzers", question=qid))
+        monkeypatch.setattr(store, "append", contended(5))
+        rt, _ = runtime.execute(code, player("buzz", teams[0], question=qid))
+        assert len(lost) == 5 and rt.state["q"]["turn"] == teams[0]
+        lost.clear()
+        monkeypatch.setattr(store, "append", contended(runtime.CONFLICT_ATTEMPTS))
+        with pytest.raises(runtime.Refused) as refused:
+            runtime.execute(code, host("judge", question=qid, team=teams[0], correct=True))
+        assert refused.value.code == "busy"
