@@ -7,6 +7,18 @@ from quiz.factory import create_app
 ADMIN_PASSWORD = "test-organizer-pw"
 
 
+@pytest.fixture(autouse=True)
+def arrival_order_unless_asked(request, monkeypatch):
+    """New contests rank buzzes in fair order (a collection window after the first press).
+    The tests of everything else about a buzz assume the first press gets the turn at once, so
+    they build contests in arrival order; the fair-order tests set ``buzz_order`` themselves,
+    and those marked ``fair_default`` see the real default."""
+    if request.node.get_closest_marker("fair_default") is None:
+        from quiz.engine import settings
+
+        monkeypatch.setitem(settings.CONTEST_DEFAULTS, "buzz_order", "arrival")
+
+
 @pytest.fixture
 def app(tmp_path, monkeypatch):
     monkeypatch.setenv("QUIZ_INSTANCE_PATH", str(tmp_path / "instance"))

@@ -13,7 +13,8 @@ def question(qtype="single", stem="1 + 1 = ?", answer=("B",), options=("1", "2",
 
 def contest_spec(teams=("红队", "蓝队", "绿队"), rounds=None, **extra) -> dict:
     """A contest file with inline questions, so it needs no bank. Joins are "open" (any phone
-    joins any team) unless ``join=`` says otherwise: most tests are about the game."""
+    joins any team) unless ``join=`` says otherwise: most tests are about the game. Buzzes rank in
+    arrival order unless ``settings`` names another."""
     if rounds is None:
         rounds = [
             {"kind": "compulsory", "title": "必答题",
@@ -26,6 +27,8 @@ def contest_spec(teams=("红队", "蓝队", "绿队"), rounds=None, **extra) -> 
     spec = {"name": "测试竞赛", "base_score": 100, "join": "open",
             "teams": [{"name": n} for n in teams], "rounds": rounds}
     spec.update(extra)
+    # Arrival order unless the test says (new contests are fair: see tests/conftest.py).
+    spec["settings"] = {"buzz_order": "arrival", **(spec.get("settings") or {})}
     return spec
 
 

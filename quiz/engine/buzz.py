@@ -67,6 +67,16 @@ def open_now(state: State, now: int) -> list[dict]:
     return [{"type": "buzzers_open", "attempt": q["attempt"], "at": now}]
 
 
+def reopen(state: State, now: int) -> list[dict]:
+    """After a wrong answer, the buzzers open again for the other teams: at once in arrival
+    order; in fair order scheduled OPEN_LEAD_MS ahead like the first opening (back in
+    ``reading``, where a press is early), so a phone on a slow link lights with the others."""
+    if buzz_rules(state)["buzz_order"] == "fair":
+        state["phase"] = "reading"
+        return schedule_open(state, now)
+    return open_now(state, now)
+
+
 def _buzz_q(state: State, cmd: dict) -> LiveQuestion:
     q = require_q(state, cmd)
     if not has_buzzers(q):

@@ -38,7 +38,7 @@ CONTEST_DEFAULTS: dict = {
     "tiebreak_counts_in_score": False,
     "tiebreak": {},               # overrides of the buzz defaults for tie-break questions
     "undo_depth": 30,
-    "buzz_order": "arrival",      # "fair": by press time (quiz/engine/fairness.py)
+    "buzz_order": "fair",         # by press time (quiz/engine/fairness.py); or "arrival"
     "near_tie": "receipt",        # fair order, a near-tie for first: "receipt" or "host"
 }
 

@@ -3,7 +3,7 @@ judging, phone answers, timeouts and re-judging."""
 from __future__ import annotations
 
 from . import registry
-from .buzz import eligible_teams, has_buzzers, open_now
+from .buzz import eligible_teams, has_buzzers, reopen
 from .checks import AUTO_GRADED, grade, need_bool, need_id, parse_answer
 from .errors import RuleError
 from .ledger import undo_last
@@ -80,7 +80,7 @@ def _after_wrong(state: State, team_id: int, now: int) -> list[dict]:
         if team_id not in q["locked_out"]:
             q["locked_out"].append(team_id)
         if q_settings(state)["reopen_after_wrong"] and eligible_teams(state):
-            return open_now(state, now)
+            return reopen(state, now)
     q["outcome"] = "wrong"
     state["phase"] = "closed"
     clear_deadline(state)

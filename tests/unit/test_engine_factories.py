@@ -48,9 +48,10 @@ def rnd(rid: int, kind: str, questions: list[dict], **settings) -> dict:
 
 
 def setup(rounds: list[dict], n_teams: int = 4, **contest) -> dict:
-    """A contest setup."""
+    """A contest setup; buzzes in arrival order unless ``buzz_order`` is given (the contests'
+    own default is fair order, tested in test_engine_fair_buzz.py)."""
     out = {"name": "测试赛", "base_score": 100, "seed": 7, "teams": teams(n_teams),
-           "rounds": rounds, "settings": contest}
+           "rounds": rounds, "settings": {"buzz_order": "arrival", **contest}}
     return out
 
 

@@ -2,6 +2,8 @@
 near-ties for the host, and the evidence every buzz keeps."""
 from __future__ import annotations
 
+import pytest
+
 from quiz.engine import fairness, view
 from tests.unit.test_engine_buzz import buzz_game
 
@@ -138,3 +140,47 @@ def test_arrival_order_gives_the_turn_at_once():
     assert g.phase == "answering" and g.state["q"]["turn"] == 2
     b = view(g.state, "host")["buzzes"][0]
     assert b["corrected"] == b["received"] == g.now and b["decided_by"] == "receipt"
+
+
+@pytest.mark.fair_default
+def test_a_new_contest_ranks_buzzes_in_fair_order():
+    """bench/fairness.py showed the true first winning every race 30 ms or more apart in fair
+    order: new contests take it, and a buzz is then held for the collection window."""
+    from tests.unit.test_engine_factories import Game, q, rnd, setup
+
+    plain = setup([rnd(1, "buzz", [q(11)])])
+    del plain["settings"]["buzz_order"]
+    g = Game(plain)
+    assert g.state["settings"]["buzz_order"] == "fair"
+    assert view(g.state, "host")["settings"]["buzz_order"] == "fair"
+    g.host("next")
+    g.host("next")
+    g.host("open_buzzers", question=11)
+    g.at(fairness.OPEN_LEAD_MS).tick()
+    events = g.player(1, "buzz", question=11, press={"claimed": g.now, "rtt": 40,
+                                                    "uncertainty": 5}, reach=REACH)
+    assert events[0]["type"] == "press" and g.phase == "open"
+
+
+def test_after_a_wrong_answer_the_buzzers_reopen_at_a_scheduled_instant():
+    """The re-opening is as fair as the first opening: every phone learns the instant ahead,
+    a press before it is early, and the wrong team stays out."""
+    g = fair_game()
+    opened = scheduled(g)
+    g.at(100)
+    press(g, 3, opened + 90)
+    g.at(300).tick()
+    assert g.phase == "answering" and g.state["q"]["turn"] == 3
+    events = g.host("judge", question=g.qid, team=3, correct=False)
+    reopens = g.now + fairness.OPEN_LEAD_MS
+    assert events[-1] == {"type": "buzzers_scheduled", "opens_at": reopens}
+    assert g.phase == "reading" and view(g.state, "player")["opens_at"] == reopens
+    g.at(100)
+    early = press(g, 2, g.now)
+    assert early[0]["type"] == "foul" and 2 in g.state["q"]["locked_out"]
+    g.at(fairness.OPEN_LEAD_MS).tick()
+    assert g.phase == "open" and g.state["q"]["attempt"] == 2
+    assert g.state["q"]["opened_at"] == reopens
+    press(g, 1, reopens + 50)
+    g.at(400).tick()
+    assert g.state["q"]["turn"] == 1
