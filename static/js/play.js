@@ -424,8 +424,14 @@
       if (cost) { txt.appendChild(document.createTextNode(" · ")); txt.appendChild(el("span", "cost", T("pt.cost", { n: -s.timeout_points }))); }
     }
   }
-  // this team's time ran out on the current question (the engine judged it wrong: 超时)
-  function timedOut(s) { var ev = s.last_event || {}; return ev.type === "judged" && ev.team === me.team && !!ev.timeout; }
+  // this team's time ran out on the current question (the engine judged it wrong: 超时); kept
+  // per question, since in fair order the buzzers re-open for the others by a later change
+  var timeouts = {};
+  function timedOut(s) {
+    var ev = s.last_event || {}, qid = s.question && s.question.id;
+    if (qid && ev.type === "judged" && ev.team === me.team && ev.timeout) timeouts[qid] = true;
+    return !!(qid && timeouts[qid]);
+  }
   function phoneTimer(s) {
     var on = timerShown(s);
     ring.set(on ? s.deadline : null, on ? s.countdown_ms || 0 : 0, on && s.paused ? s.paused_remaining_ms : null);
