@@ -64,7 +64,7 @@ def view(state: State, role: str, copy: bool = True) -> dict:
     for fmt in _formats(state):
         v.update(fmt.view(state, role))
     if role == "player":
-        v.update(_phone(state))
+        v.update(_phone(state), reveal_from=_reveal_from(state))
         v = _sparse(v)
     return clone(v) if copy else v
 
@@ -227,6 +227,15 @@ def _host_extras(state: State) -> dict:
         "near_tie": list(q["tie"]["teams"]) if q and q.get("tie") else None,
         "near_tie_rows": _tie_rows(q),
     }
+
+
+def _reveal_from(state: State) -> int | None:
+    """When the projector's staged reveal of the final standings began (the 'finished' event's
+    time; the projector paces it from the same): the phone shows its place in step."""
+    ev = state["last_event"]
+    if state["phase"] != "finished" or not ev or ev.get("type") != "finished":
+        return None
+    return ev.get("at")
 
 
 def player_board_on(state: State) -> bool:

@@ -42,9 +42,12 @@ def _ranking(state: dict) -> dict:
             "points": sorted(-r["points"] for r in rows), "count": len(rows)}
 
 
-def points_of(rt, player: int) -> dict:
-    """{points, rank, players}: rank as the board's (ties share it); no answer yet is 0 points."""
+def points_of(rt, player: int) -> dict | None:
+    """{points, rank, players}: rank as the board's (ties share it); a player with no answer
+    scored yet has 0 points; None while nobody has personal points."""
     ranking = _cached(rt, "ranking", _ranking)
+    if not ranking["count"]:
+        return None
     row = ranking["rows"].get(player)
     points = row["points"] if row else 0
     rank = bisect.bisect_left(ranking["points"], -points) + 1

@@ -53,11 +53,13 @@ def test_each_phone_gets_its_own_points_and_rank(make_contest, make_socket):
     assert mine(cy)["personal"] == {"points": 10, "rank": 1, "players": 3}
     assert mine(bo)["personal"] == {"points": 0, "rank": 3, "players": 3}
     assert mine(ann)["review"] is None                # not finished yet
+    late = TeamActions(make_socket, ann.code, ann.team, "丁")   # joined after the scoring
+    assert mine(late)["personal"] == {"points": 0, "rank": 3, "players": 3}
     board = host_state(host)["player_board"]
     assert [(r["name"], r["points"], r["rank"]) for r in board] == [
         ("安", 10, 1), ("岑", 10, 1), ("博", 0, 3)]
     host_do(host, "undo")                             # the scoring undone: the points too
-    assert mine(ann)["personal"] == {"points": 0, "rank": 1, "players": 1}
+    assert mine(ann)["personal"] is None           # nobody has personal points: no line
 
 
 def test_no_personal_line_when_the_board_is_off(make_contest, make_socket):

@@ -22,7 +22,8 @@ COMMON_KEYS = {"version", "name", "phase", "round", "question", "deadline", "pau
                "outcome", "distribution", "answered_count", "lobby_locked", "tiebreak",
                "last_event", "final", "wager", "capabilities", "opens_at",
                "countdown_ms"}
-PHONE_KEYS = COMMON_KEYS | {"phone", "timeout_points", "personal"}  # phone_states; board on
+PHONE_KEYS = COMMON_KEYS | {"phone", "timeout_points", "personal",
+                            "reveal_from"}  # phone_states; board on; finished
 HOST_KEYS = COMMON_KEYS | {"answer", "explanation", "answer_private", "next_question", "log",
                            "log_total",
                            "buzz_log", "submissions", "can_undo", "undo_label", "legal",
