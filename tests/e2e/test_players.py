@@ -6,9 +6,23 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE, start_server
-from tests.e2e.test_hall import adjust, pages, sign_in  # noqa: F401  (pages: a fixture)
+from tests.e2e.test_hall import (  # noqa: F401  (pages: a fixture)
+    adjust,
+    pages,
+    serious_violations,
+    sign_in,
+)
 
 T = 8000
+
+
+def axe(found, name, page):
+    """Note axe-core's serious findings on the page now (when axe-playwright-python is here)."""
+    try:
+        import axe_playwright_python  # noqa: F401
+    except ImportError:
+        return
+    found[name] = serious_violations(page)
 
 SPEC = {
     "name": "个人赛测试", "base_score": 100, "join": "open", "seed": 5,
@@ -88,6 +102,8 @@ def test_players_see_their_points_answers_and_place_in_step(players_server, page
     expect(board.locator(".pb-points")).to_have_text(["10", "10", "0"])
     shoot(li, "players-01-phone-personal")
     shoot(proj, "players-01-projector-board")
+    found = {}
+    axe(found, "phone with personal points", li)
 
     # the host undoes the scoring: the personal points go with it, then it is scored again
     host.keyboard.press("u")
@@ -101,6 +117,7 @@ def test_players_see_their_points_answers_and_place_in_step(players_server, page
     host.keyboard.press("Space")                      # round end: the board beside the teams'
     expect(proj.locator("#board-pboard .pb-name")).to_have_text(["张三", "王五", "李四"])
     shoot(proj, "players-02-projector-round-end")
+    axe(found, "projector with the player board", proj)
     host.keyboard.press("Space")                      # the team round
     expect(proj.locator("#intro-title")).to_have_text("全队答题")
     host.keyboard.press("Space")
@@ -149,6 +166,8 @@ def test_players_see_their_points_answers_and_place_in_step(players_server, page
     expect(rows(wang).nth(0)).to_contain_text("我的答案：B")
     shoot(li, "players-04-phone-own-answers")
     shoot(proj, "players-04-projector-podium")
+    axe(found, "phone with its own answers", li)
+    assert not any(found.values()), found
 
     # a reloaded phone still has them, and its place (the reveal is over)
     li.reload()
