@@ -179,13 +179,13 @@ class LogEntry(TypedDict, total=False):
 
 
 class PlayerScore(TypedDict):
-    """One player's personal points (per-player all-answer rounds): credit per question."""
+    """One player's personal points (per-player all-answer rounds); each question's credit
+    is kept with the player's answer (q.answers[team][player].credit)."""
     team: int
     name: str
     points: int
     right: int
     answered: int
-    credits: dict[str, int]
 
 
 class UndoRecord(TypedDict, total=False):

@@ -7,6 +7,7 @@ phones asking at the reveal costs one ranking, and at the end one replay of the 
 import bisect
 import threading
 
+from quiz.base import offloop
 from quiz.engine.standings import player_standings
 from quiz.engine.views import player_board_on
 from quiz.live import players
@@ -54,12 +55,18 @@ def points_of(rt, player: int) -> dict | None:
     return {"points": points, "rank": rank, "players": max(ranking["count"], rank)}
 
 
+def all_reviews(info: dict, state: dict, commands: list[dict], initial: dict | None) -> dict:
+    """Every player's and team's review: the record's replay (own_answers.reviews)."""
+    rep = results.replay(initial, commands) if initial is not None else None
+    record = results.build_record(info, state, commands, initial, rep=rep)
+    return own_answers.reviews(record, rep["questions"] if rep else {}, state)
+
+
 def _review(rt):
     def build(_state) -> dict:
-        info, state, commands, initial = results.load_sources(players.contest_of(rt))
-        rep = results.replay(initial, commands) if initial is not None else None
-        record = results.build_record(info, state, commands, initial, rep=rep)
-        return own_answers.reviews(record, rep["questions"] if rep else {}, state)
+        sources = results.load_sources(players.contest_of(rt))
+        # the replay is CPU work of seconds in a big hall: off the live loop (quiz.base.offloop)
+        return offloop.run(all_reviews, *sources)
     return build
 
 

@@ -26,7 +26,6 @@ def reviews(record: dict, questions: dict, state: dict) -> dict:
     teams: dict[int, list[dict]] = {}
     players: dict[int, dict[int, dict]] = {}
     order: list[int] = []
-    credits = {int(pid): p for pid, p in (state.get("players") or {}).items()}
     for item in record["questions"]:
         qid = item["question"]
         order.append(qid)
@@ -42,10 +41,9 @@ def reviews(record: dict, questions: dict, state: dict) -> dict:
         qdata = state["questions"][str(qid)]
         for tid, got in per_player.items():
             for pid, mine in got.items():
-                credit = credits.get(int(pid), {}).get("credits", {}).get(str(qid), 0)
                 players.setdefault(int(pid), {})[qid] = dict(
                     head, team=tid, answer=mine["answer"], result=grade(qdata, mine["answer"]),
-                    points=credit)
+                    points=mine.get("credit", 0))
             teams.setdefault(tid, []).append(dict(head, per_player=True))
     ranks = {r["team"]: {"rank": r["rank"], "score": r["score"]} for r in record["standings"]}
     return {"teams": teams, "players": players, "order": order, "standings": ranks}

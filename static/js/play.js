@@ -415,7 +415,7 @@
     mineKey = key;
     if (!s.personal && s.phase !== "finished") { mine = null; drawPersonal(s); return; }
     live.emit("mine", { lang: window.QuizI18n.zh ? "zh" : "en" }, function (ack) {
-      if (!ack.ok) { mineKey = null; return; }
+      if (!ack.ok) { mineKey = null; setTimeout(function () { if (state && me) askMine(state); }, 3000); return; }
       mine = ack;
       if (ack.reveal_skipped) revealSkipped = true;
       render();

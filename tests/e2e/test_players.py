@@ -95,7 +95,7 @@ def test_players_see_their_points_answers_and_place_in_step(players_server, page
     expect(zhang.locator("#me-score")).to_have_text("105")       # the team: the mean, 10 and 0
     board = proj.locator("#rail-pboard")
     expect(board).to_be_visible()
-    expect(board.locator("h2")).to_have_text("个人积分榜")
+    expect(board.locator("h3")).to_have_text("个人积分榜")
     expect(board.locator(".pb-name")).to_have_text(["张三", "王五", "李四"])
     expect(board.locator(".pb-team")).to_have_text(["红星队", "蓝天队", "红星队"])
     expect(board.locator(".pb-rank")).to_have_text(["1", "1", "3"])

@@ -26,9 +26,9 @@ def answer(g: Game, qid: int, picks: dict) -> None:
 def test_each_players_credit_is_recorded_per_question():
     g = per_player_game()
     answer(g, 1, {(1, 11): "B", (1, 12): "A", (2, 21): "B"})
-    players = g.state["players"]
-    assert players["11"]["credits"] == {"1": 10} and players["11"]["points"] == 10
-    assert players["12"]["credits"] == {"1": 0} and players["12"]["right"] == 0
+    players, got = g.state["players"], g.state["q"]["answers"]
+    assert got["1"]["11"]["credit"] == 10 and players["11"]["points"] == 10
+    assert got["1"]["12"]["credit"] == 0 and players["12"]["right"] == 0
     assert players["21"]["team"] == 2 and players["21"]["name"] == "p2"
     assert g.score(1) == 105 and g.score(2) == 110          # the team: mean of its players
 
@@ -50,9 +50,10 @@ def test_undo_of_the_scoring_takes_the_personal_points_back():
     assert g.state["players"]["11"]["points"] == 10
     g.host("undo")
     assert g.state["players"] == {} and player_standings(g.state) == []
+    assert "credit" not in g.state["q"]["answers"]["1"]["11"]
     g.host("reveal", question=1)                              # scored again: once
     assert g.state["players"]["11"]["points"] == 10
-    assert g.state["players"]["11"]["credits"] == {"1": 10}
+    assert g.state["q"]["answers"]["1"]["11"]["credit"] == 10
 
 
 def test_team_rounds_record_no_personal_points():

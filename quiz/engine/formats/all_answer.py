@@ -148,16 +148,17 @@ def score(state: State, actor: dict, now: int) -> list[dict]:
 
 def _credit_player(state: State, rec: dict, team_id: int, qid: int, credit: int,
                    verdict: str) -> None:
-    """Add a player's credit for a question to its personal points (undone with the scoring:
-    state['players'] is in the undo snapshot)."""
+    """Keep a player's credit for the question with its answer (q.answers[team][player].credit)
+    and add it to its personal points (undone with the scoring: both are in the undo
+    snapshot)."""
     players = state.setdefault("players", {})
     p = players.setdefault(str(rec["player"]), {"team": team_id, "name": "", "points": 0,
-                                                "right": 0, "answered": 0, "credits": {}})
+                                                "right": 0, "answered": 0})
     p["team"], p["name"] = team_id, rec.get("name") or p["name"]
     p["points"] += credit
     p["right"] += verdict == "right"
     p["answered"] += 1
-    p["credits"][str(qid)] = credit
+    rec["credit"] = credit
 
 
 def _empty_counts(qdata: Question) -> dict[str, int]:
