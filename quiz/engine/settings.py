@@ -40,6 +40,7 @@ CONTEST_DEFAULTS: dict = {
     "undo_depth": 30,
     "buzz_order": "fair",         # by press time (quiz/engine/fairness.py); or "arrival"
     "near_tie": "receipt",        # fair order, a near-tie for first: "receipt" or "host"
+    "player_board": False,        # personal points on the phones, a player board on screen
 }
 
 def _check(key: str, value: object, where: str, specs: dict) -> object:

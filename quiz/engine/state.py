@@ -3,7 +3,8 @@
 Layout (all keys are str):
   version, name, seed, settings, lobby_locked, phase, round_index, q, deadline, deadline_kind,
   paused, paused_remaining_ms, teams[], rounds[], questions{str(id): QUESTION}, progress{},
-  tiebreak, log[], undo[], buzz_log[], next_log_id, next_undo_id, last_event, finished_at.
+  tiebreak, log[], undo[], buzz_log[], next_log_id, next_undo_id, last_event, finished_at,
+  players{str(player id): PLAYER} (personal points of per-player rounds; absent in old states).
 """
 from __future__ import annotations
 
@@ -24,7 +25,9 @@ PHASES = ("lobby", "round_intro", "choosing", "reading", "open", "deciding", "an
           "closed", "round_end", "finished")
 # The parts of the state an undo puts back (the log, buzz history and lobby flag stay).
 SNAPSHOT_KEYS = ("phase", "round_index", "q", "deadline", "deadline_kind", "paused",
-                 "paused_remaining_ms", "teams", "progress", "tiebreak", "finished_at")
+                 "paused_remaining_ms", "teams", "progress", "tiebreak", "finished_at", "players")
+# Keys a state stored before they existed may lack, with the value that absence means.
+LATE_KEYS: dict[str, object] = {"players": {}}
 SYSTEM_ACTOR = {"role": "system", "team": None, "player": None, "name": "system"}
 
 
@@ -52,6 +55,7 @@ def new_state(setup: dict) -> State:
         "progress": {str(r["id"]): _fresh_progress() for r in rounds},
         "tiebreak": None, "log": [], "undo": [], "buzz_log": [],
         "next_log_id": 1, "next_undo_id": 1, "last_event": None, "finished_at": None,
+        "players": {},
     }
 
 
@@ -192,14 +196,14 @@ def drawn_order(state: State, rnd: Round) -> list[int]:
 def snapshot(state: State) -> dict:
     """A copy of the parts of the state an undo puts back (SNAPSHOT_KEYS)."""
     raw = cast(dict, state)
-    return clone({k: raw[k] for k in SNAPSHOT_KEYS})
+    return clone({k: raw.get(k, LATE_KEYS.get(k)) for k in SNAPSHOT_KEYS})
 
 
 def restore(state: State, snap: dict) -> None:
     """Put the SNAPSHOT_KEYS parts of ``snap`` back into the state."""
     raw = cast(dict, state)
     for key in SNAPSHOT_KEYS:
-        raw[key] = snap[key]
+        raw[key] = snap[key] if key in snap else clone(LATE_KEYS.get(key))
 
 
 def actor_ref(actor: dict) -> dict:

@@ -5,7 +5,7 @@ quiz/engine); at run time they are plain dicts, so states stored as JSON load un
 """
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 
 class Actor(TypedDict):
@@ -178,6 +178,16 @@ class LogEntry(TypedDict, total=False):
     undoes: int
 
 
+class PlayerScore(TypedDict):
+    """One player's personal points (per-player all-answer rounds); each question's credit
+    is kept with the player's answer (q.answers[team][player].credit)."""
+    team: int
+    name: str
+    points: int
+    right: int
+    answered: int
+
+
 class UndoRecord(TypedDict, total=False):
     """What an undo puts back."""
     id: int
@@ -215,6 +225,7 @@ class State(TypedDict):
     next_undo_id: int
     last_event: dict | None
     finished_at: int | None
+    players: NotRequired[dict[str, PlayerScore]]   # absent in states stored before it
 
 
 # An event: {"type": ..., fields of that type}; events are built once and only read.

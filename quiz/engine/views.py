@@ -7,7 +7,7 @@ from __future__ import annotations
 from . import registry
 from .errors import RuleError
 from .legal import legal_commands
-from .standings import standings
+from .standings import player_standings, standings
 from .state import clone, current_round, q_settings, question, unused_questions
 from .turns import wrong_points
 from .types import LiveQuestion, State
@@ -18,6 +18,7 @@ PUBLIC_SETTINGS = ("answer_time", "buzz_window", "values", "per", "allow_pass", 
                    "turns_per_team", "partial_credit")
 PLAYER_SETTINGS = ("per", "allow_pass")
 PHONE_CAPABILITIES = ("buzzers", "wager", "tap_answer")
+PLAYER_BOARD_SIZE = 10  # players on the projector's player board
 
 
 def view(state: State, role: str, copy: bool = True) -> dict:
@@ -51,6 +52,7 @@ def view(state: State, role: str, copy: bool = True) -> dict:
         "capabilities": _capabilities(state, role),
         "opens_at": _opens_at(state),
         "countdown_ms": _countdown_ms(state),
+        **_personal(state, role),
     }
     if q is not None and (revealed or host):
         qdata = question(state, q["id"])
@@ -62,7 +64,7 @@ def view(state: State, role: str, copy: bool = True) -> dict:
     for fmt in _formats(state):
         v.update(fmt.view(state, role))
     if role == "player":
-        v.update(_phone(state))
+        v.update(_phone(state), reveal_from=_reveal_from(state))
         v = _sparse(v)
     return clone(v) if copy else v
 
@@ -225,6 +227,29 @@ def _host_extras(state: State) -> dict:
         "near_tie": list(q["tie"]["teams"]) if q and q.get("tie") else None,
         "near_tie_rows": _tie_rows(q),
     }
+
+
+def _reveal_from(state: State) -> int | None:
+    """When the projector's staged reveal of the final standings began (the 'finished' event's
+    time; the projector paces it from the same): the phone shows its place in step."""
+    ev = state["last_event"]
+    if state["phase"] != "finished" or not ev or ev.get("type") != "finished":
+        return None
+    return ev.get("at")
+
+
+def player_board_on(state: State) -> bool:
+    """The contest setting player_board: personal points on phones, a board on the projector."""
+    return bool(state["settings"].get("player_board"))
+
+
+def _personal(state: State, role: str) -> dict:
+    """The player board (top PLAYER_BOARD_SIZE by personal points) for the projector and the
+    host; the phones only learn that it is on (each asks for its own line: `mine`)."""
+    on = player_board_on(state)
+    if role == "player":
+        return {"personal": on}
+    return {"player_board": player_standings(state)[:PLAYER_BOARD_SIZE] if on else None}
 
 
 def _countdown_ms(state: State) -> int | None:

@@ -17,6 +17,7 @@ from quiz.live import (
     clock,
     host_actions,
     join_requests,
+    personal,
     players,
     publish,
     runtime,
@@ -286,6 +287,17 @@ def clock_buzz(info: dict, actor: dict, payload: dict, rt=None) -> dict:
     return ack
 
 
+@acked("mine", bare=True)
+def on_mine(info, payload):
+    """A phone asks for its own line: personal points and rank, its answers once finished."""
+    _player_actor(info)
+    rt = runtime.get(info["code"])
+    if rt is None:
+        raise Refused("unknown_contest", "No such contest.", "没有这场比赛。")
+    lang = payload.get("lang")
+    return personal.mine(rt, info, lang if isinstance(lang, str) else "zh")
+
+
 @acked("desk_buzz")
 def on_desk_buzz(info, payload):
     """The buzzer desk (a host socket on the hall's machine) buzzes for the team of a key."""
@@ -351,7 +363,9 @@ def on_reveal(info, payload):
         finished = rt.state.get("phase") == "finished"
     if not finished:
         raise Refused("wrong_phase", "The contest is not finished.", "比赛尚未结束。")
-    socketio.emit("reveal", {"action": "skip"}, to=publish.room(rt.code, "screen"))
+    personal.skipped(rt)
+    for role in ("screen", "player"):     # the phones keep their place hidden until then
+        socketio.emit("reveal", {"action": "skip"}, to=publish.room(rt.code, role))
     return {"ok": True}
 
 

@@ -44,6 +44,7 @@ class Runtime:
     joined: dict | None = None  # publish: phones joined per team (cached)
     joined_at: float = 0.0
     snapshot_seq: int = 0  # the last command a stored snapshot covers (as far as we know)
+    personal: dict = field(default_factory=dict)  # quiz/live/personal.py: {key: (version, x)}
 
     def reload(self) -> None:
         metrics.RELOADS.inc()

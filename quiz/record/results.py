@@ -177,13 +177,16 @@ def _keep_submissions(handed_in: dict, q: dict) -> None:
         handed_in.setdefault(q["id"], {}).update(copy.deepcopy(q["submissions"]))
 
 
-def build_record(info: dict, state: dict, commands: list[dict], initial: dict | None) -> dict:
+def build_record(info: dict, state: dict, commands: list[dict], initial: dict | None,
+                 rep: dict | None = None) -> dict:
     """The whole record as one JSON-safe dict.
 
     ``info``: {"code", "name", "created_at" (datetime or None), "players" ({id: name}, opt.)}.
     Without ``initial`` there is no replay: ``checks.replay_matches_state`` is None.
+    ``rep``: the replay of ``commands`` from ``initial``, when the caller has made it already.
     """
-    rep = replay(initial, commands) if initial is not None else None
+    if rep is None and initial is not None:
+        rep = replay(initial, commands)
     teams = {t["id"]: t for t in state["teams"]}
     rounds = state["rounds"]
     round_of = {qid: r for r in rounds for qid in r["question_ids"]}
@@ -522,12 +525,8 @@ def contest_info(contest) -> dict:
             "players": players}
 
 
-def load_record(contest, questions: bool = True) -> dict:
-    """Read the state, the command log and the initial snapshot; build the record.
-
-    ``questions=False`` skips the replay (standings, round scores, score changes and buzzes
-    come from the state alone; the per-question rows then lack answers and rulings).
-    """
+def load_sources(contest) -> tuple[dict, dict, list[dict], dict | None]:
+    """(info, state, command log, initial state) of a contest, from the database."""
     import json
 
     from quiz.record import store
@@ -535,9 +534,20 @@ def load_record(contest, questions: bool = True) -> dict:
 
     info = contest_info(contest)
     state, _seq = store.load(contest.id)
-    if not questions:
-        return build_record(info, state, [], None)
     commands = store.command_log(contest.id)
     snap = ContestSnapshot.query.filter_by(contest_id=contest.id, seq=0).one_or_none()
-    initial = json.loads(snap.state) if snap is not None else None
-    return build_record(info, state, commands, initial)
+    return info, state, commands, json.loads(snap.state) if snap is not None else None
+
+
+def load_record(contest, questions: bool = True) -> dict:
+    """Read the state, the command log and the initial snapshot; build the record.
+
+    ``questions=False`` skips the replay (standings, round scores, score changes and buzzes
+    come from the state alone; the per-question rows then lack answers and rulings).
+    """
+    from quiz.record import store
+
+    if not questions:
+        state, _seq = store.load(contest.id)
+        return build_record(contest_info(contest), state, [], None)
+    return build_record(*load_sources(contest))

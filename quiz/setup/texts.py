@@ -44,6 +44,10 @@ SETTINGS = {
                    "Fair: by the moment pressed (each phone's network delay corrected); arrival: by when the server got it"),
     "near_tie": ("接近并列时", "On a near-tie", "两队相差小于时钟误差：按到达先后，或由主持人裁定",
                  "Closer than the clocks can tell: by arrival, or the host decides"),
+    "player_board": ("个人积分榜", "Player board",
+                     "每位选手计分的全员答题：手机显示个人得分与名次，大屏显示前 10 名",
+                     "Per-player all-answer rounds: phones show personal points and rank, "
+                     "the projector the top 10"),
 }
 
 CHOICES = {

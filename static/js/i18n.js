@@ -205,7 +205,24 @@
     "wager.keep": ["不放弃，继续选择", "No, let me choose"],
     "a.skip_reveal": ["跳过揭晓", "Skip the reveal"],
     "h.by_judge": ["评委", "judge"],
-    "h.buzzed": ["{team} 抢到了", "{team} buzzed first"]
+    "h.buzzed": ["{team} 抢到了", "{team} buzzed first"],
+    // ---- players seen: personal points, the player board, one's own answers (branch players) ----
+    "pb.anon": ["（未留名）", "(no name)"],
+    "me.personal": ["个人 {points} 分 · 第 {rank} 名 / {n} 人", "You: {points} pts · #{rank} of {n}"],
+    "final.wait": ["名次揭晓中，请看大屏幕…", "The places are being revealed: watch the big screen…"],
+    "rv.q": ["{round} 第 {n} 题", "{round} Q{n}"],
+    "rv.mine": ["我的答案：{a}", "My answer: {a}"],
+    "rv.team": ["本队答案：{a}", "Team's answer: {a}"],
+    "rv.aloud": ["口头作答", "answered aloud"],
+    "rv.right": ["答对", "Right"],
+    "rv.wrong": ["答错", "Wrong"],
+    "rv.partial": ["部分正确", "Partly right"],
+    "rv.timeout": ["超时", "Time's up"],
+    "rv.foul": ["犯规", "Foul"],
+    "rv.unjudged": ["未判定", "Not ruled"],
+    "rv.unanswered": ["未作答", "No answer"],
+    "rv.points": ["{n} 分", "{n} pts"],
+    "rv.none": ["本场没有你们的答题记录", "No answers of yours in this contest"],
   };
   var lang = (document.documentElement.lang || "zh-CN").toLowerCase();
   var zh = lang.indexOf("zh") === 0;

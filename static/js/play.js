@@ -147,6 +147,7 @@
     $("me-name").textContent = me.name || "";
     $("me-score").textContent = String(t.score);
     $("me-rank").textContent = T("rank.n", { n: t.rank });
+    $("me-rank").hidden = s.phase === "finished" && !placeShown(s);   // not before the projector
     if (lastScore !== null && lastScore !== t.score) {
       var d = t.score - lastScore, f = el("span", "me-delta " + (d > 0 ? "up" : "down"), UI.signed(d));
       h.appendChild(f); setTimeout(function () { if (f.parentNode) f.parentNode.removeChild(f); }, 2200);
@@ -398,8 +399,65 @@
   function finalScreen(s) {
     screen("s-final");
     var t = UI.teamById(s, me.team);
-    $("final-rank").textContent = t ? T("rank.n", { n: t.rank }) : "";
+    finalPlace(s);
     $("final-score").textContent = t ? T("score.n", { n: t.score }) : "";
+    drawReview(mine && mine.review);
+  }
+
+  // ---- my own line: personal points and rank; after the end my answers and, in step with the
+  // projector's staged reveal (static/js/reveal.js), my team's place ---------------------------
+  var mine = null, mineKey = null, revealSkipped = false;
+  // ask the server (`mine`: this player's only) whenever a scoring or the end may have changed it
+  function askMine(s) {
+    var ev = s.last_event || {};
+    var key = [s.phase, s.question ? s.question.id : "", !!s.revealed, ev.type, !!s.personal].join("/");
+    if (key === mineKey) return;
+    mineKey = key;
+    if (!s.personal && s.phase !== "finished") { mine = null; drawPersonal(s); return; }
+    live.emit("mine", { lang: window.QuizI18n.zh ? "zh" : "en" }, function (ack) {
+      if (!ack.ok) { mineKey = null; setTimeout(function () { if (state && me) askMine(state); }, 3000); return; }
+      mine = ack;
+      if (ack.reveal_skipped) revealSkipped = true;
+      render();
+    });
+  }
+  function drawPersonal(s) {
+    var p = $("me-personal"), line = s && s.personal && mine && mine.personal;
+    if (line && s.phase === "finished" && !placeShown(s)) line = null;   // no "第 1 名" to mislead
+    p.hidden = !line;
+    if (line) p.textContent = T("me.personal", { points: line.points, rank: line.rank, n: line.players });
+  }
+  function placeShown(s) {
+    var t = UI.teamById(s, me.team);
+    return !!t && window.QuizReveal.shows(s.final || [], t.rank, s.reveal_from, live.now(), revealSkipped);
+  }
+  function finalPlace(s) {
+    var t = UI.teamById(s, me.team), shown = !!t && placeShown(s);
+    $("final-rank").textContent = shown ? T("rank.n", { n: t.rank }) : "";
+    $("final-rank").hidden = !shown;
+    $("final-wait").textContent = T("final.wait");
+    $("final-wait").hidden = !t || shown;
+    $("me-rank").hidden = !shown;
+    drawPersonal(s);
+  }
+  setInterval(function () { if (state && me && state.phase === "finished") finalPlace(state); }, 250);
+  function drawReview(rv) {
+    $("review").hidden = !rv;
+    $("s-final").classList.toggle("with-review", !!rv);
+    if (!rv) return;
+    var ol = UI.clear($("review-list"));
+    if (!rv.rows.length) ol.appendChild(el("li", "rv-none", T("rv.none")));
+    rv.rows.forEach(function (r) {
+      var li = el("li", "rv-row rv-" + r.result), head = el("p", "rv-head");
+      head.appendChild(el("span", "rv-q", T("rv.q", { round: r.round_title, n: r.index })));
+      head.appendChild(el("span", "rv-mark", ({ right: "✓ ", wrong: "✗ ", partial: "◐ " }[r.result] || "") + T("rv." + r.result)));
+      head.appendChild(el("span", "rv-pts", T("rv.points", { n: UI.signed(r.points) })));
+      li.appendChild(head);
+      li.appendChild(el("p", "rv-stem", r.stem));
+      var a = r.answer || (r.result === "unanswered" || r.result === "timeout" ? "—" : T("rv.aloud"));
+      li.appendChild(el("p", "rv-ans", T(r.mine ? "rv.mine" : "rv.team", { a: a })));
+      ol.appendChild(li);
+    });
   }
 
   // ---- the countdown: every timed phase, from the server's deadline and the synced clock ------
@@ -447,6 +505,7 @@
     if (!me) { phoneTimer(null); header(s, null); buildTeams(s); screen("s-join"); lockedLobby(!!s.lobby_locked); return; }
     var t = UI.teamById(s, me.team);
     header(s, t);
+    askMine(s); drawPersonal(s);
     $("awake-hint").hidden = !!wake || !me;
     phoneTimer(s);
     var ph = s.phase, q = s.question, ins = instructionFor(s);
@@ -471,6 +530,7 @@
     onMe: function (m) { me = m; if (m.answer && m.answer.length && state && state.question) chosen[state.question.id] = chosen[state.question.id] || m.answer; render(); keepAwake(); },
     onStatus: function (ok) {
       if (ok) everConnected = true;
+      if (ok) mineKey = null;            // ask for my own line again after a reconnect
       banner.hidden = ok || !everConnected;
       // a request waits only while its socket lives: ask again after a reconnect
       if (ok && joinAsked && !me) askToJoin({ team: joinAsked.team, name: joinAsked.name });
@@ -495,6 +555,7 @@
     joinAsked = null; showJoinWait(null);
     showJoinError(errText(data || { error: "join_refused" }));
   });
+  live.socket.on("reveal", function (m) { if (m && m.action === "skip") { revealSkipped = true; render(); } });
   $("rejoin").addEventListener("click", function () { location.reload(); });
   if (!load(KEY)) screen("s-join");
 })();

@@ -305,8 +305,9 @@
 
   // ---- the staged reveal: third, second, first, each with a sound, then the whole podium ------
   // Paced from the "finished" event's server time, so a reloaded projector and the host's mirror
-  // stay in step; the host can skip it (the `reveal` message). Each place waits REVEAL_STEP.
-  var REVEAL_STEP = 2500, revealTimer = null, revealSkipped = false, revealSeen = -1;
+  // stay in step; the host can skip it (the `reveal` message). Each place waits QuizReveal.STEP
+// (static/js/reveal.js: the phones show their own place in step with it).
+  var revealTimer = null, revealSkipped = false, revealSeen = -1;
   function revealStart(s) {
     var ev = s.last_event || {};
     return ev.type === "finished" && ev.at ? ev.at : null;
@@ -326,8 +327,7 @@
     });
     places.sort(function (a, b) { return b - a; });           // 3, 2, 1
     var start = revealStart(s), now = live ? live.now() : Date.now();
-    var shown = revealSkipped || start === null ? places.length : Math.floor((now - start) / REVEAL_STEP);
-    shown = Math.max(0, Math.min(places.length, shown));
+    var shown = window.QuizReveal.count(start, now, places.length, revealSkipped);
     var open = places.slice(0, shown);
     Array.prototype.forEach.call(box.children, function (li) {
       li.classList.toggle("shown", open.indexOf(parseInt(li.dataset.rank, 10)) >= 0);
@@ -343,6 +343,12 @@
     if (done) clearInterval(revealTimer);
   }
   function onReveal(msg) { if (msg && msg.action === "skip") { revealSkipped = true; drawReveal(); } }
+
+  // ---- the player board (personal points, contest setting player_board) beside the team board --
+  function playerBoards(s) {
+    window.QuizPlayerBoard.draw($("rail-pboard"), s);
+    window.QuizPlayerBoard.draw($("board-pboard"), s);
+  }
 
   // ---- render -------------------------------------------------------------------------------
   function render(s) {
@@ -367,6 +373,7 @@
     else if (s.question) question(s);
     if (!s.question || ph === "finished" || ph === "round_end") { stopMedia(); mediaBox(null); }
     if (ph !== "lobby") board.update(s.teams);
+    playerBoards(s);
     if (ph !== "open" && ph !== "answering" && ph !== "collecting") ring.set(null);
     // the buzz moment, seen from the state (also right after a reload, without the flood)
     if (prev && s.question && ph === "answering" && s.turn &&

@@ -438,7 +438,7 @@
   (spec.teams || []).forEach(addTeam);
   (spec.rounds || []).forEach(addRound);
   var cs = spec.settings || {};
-  ["tiebreak_counts_in_score", "undo_depth", "buzz_order", "near_tie"].forEach(function (k) {
+  ["tiebreak_counts_in_score", "undo_depth", "buzz_order", "near_tie", "player_board"].forEach(function (k) {
     byId("contest-settings").appendChild(settingField(k, DEFAULTS.contest[k], cs[k], "settings." + k));
   });
   var tb = cs.tiebreak || {};

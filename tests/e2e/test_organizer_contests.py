@@ -94,6 +94,8 @@ def test_create_edit_duplicate_archive_delete_and_play(organizer, demo_server, s
     _setting(everyone, "per").select_option("player")
     _setting(everyone, "speed_bonus").fill("5")
     _setting(page.locator("#contest-settings"), "tiebreak_counts_in_score").check()
+    expect(page.locator("#contest-settings")).to_contain_text("个人积分榜")
+    _setting(page.locator("#contest-settings"), "player_board").check()
     expect(comp.locator(".hint").first).to_contain_text("默认")
     shoot(page, "org-02-form", None)
 
@@ -126,6 +128,7 @@ def test_create_edit_duplicate_archive_delete_and_play(organizer, demo_server, s
     expect(_setting(_round(page, 4), "per")).to_have_value("player")
     expect(_setting(_round(page, 4), "speed_bonus")).to_have_value("5")
     expect(_setting(page.locator("#contest-settings"), "tiebreak_counts_in_score")).to_be_checked()
+    expect(_setting(page.locator("#contest-settings"), "player_board")).to_be_checked()
     # a team without a name is refused on the page, the field highlighted
     page.locator("#teams tbody tr").nth(1).locator(".t-name").fill("")
     page.click("#setup-save")

@@ -22,12 +22,13 @@ COMMON_KEYS = {"version", "name", "phase", "round", "question", "deadline", "pau
                "outcome", "distribution", "answered_count", "lobby_locked", "tiebreak",
                "last_event", "final", "wager", "capabilities", "opens_at",
                "countdown_ms"}
-PHONE_KEYS = COMMON_KEYS | {"phone", "timeout_points"}     # quiz.engine.phone_states
+PHONE_KEYS = COMMON_KEYS | {"phone", "timeout_points", "personal",
+                            "reveal_from"}  # phone_states; board on; finished
 HOST_KEYS = COMMON_KEYS | {"answer", "explanation", "answer_private", "next_question", "log",
                            "log_total",
                            "buzz_log", "submissions", "can_undo", "undo_label", "legal",
                            "rounds", "settings", "deadline_kind", "near_tie",
-                           "near_tie_rows"}
+                           "near_tie_rows", "player_board"}
 
 
 def every_kind() -> dict:
@@ -119,7 +120,7 @@ def test_view_shapes():
     g.host("next")
     g.host("next")
     v = view(g.state, "screen")
-    assert set(v) == COMMON_KEYS
+    assert set(v) == COMMON_KEYS | {"player_board"}
     assert v["round"] == {"id": 1, "kind": "compulsory", "title": "compulsory round",
                           "index": 1, "count": 4, "settings": {"answer_time": 30}}
     assert v["question"] == {"id": 1, "index": 1, "count": 4, "type": "fill_blank",

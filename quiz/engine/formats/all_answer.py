@@ -72,6 +72,8 @@ def cmd_answer(state: State, cmd: dict, now: int, team_id: int, player_id: objec
     rec = {"answer": answer, "at": now, "left_ms": 0 if deadline is None else deadline - now,
            "player": player_id if is_int(player_id) else None}
     if per_player:
+        rec["name"] = str(cmd["actor"].get("name") or "")
+    if per_player:
         q["answers"].setdefault(str(team_id), {})[str(player_id)] = rec
     else:
         q["answers"][str(team_id)] = rec
@@ -121,11 +123,14 @@ def score(state: State, actor: dict, now: int) -> list[dict]:
         got = q["answers"].get(str(t["id"]))
         if not got:
             continue
-        recs = list(got.values()) if settings["per"] == "player" else [got]
+        per_player = settings["per"] == "player"
+        recs = list(got.values()) if per_player else [got]
         credits = []
         for r in recs:
             credit, verdict = _credit(state, qdata, r, settings, q)
             credits.append(credit)
+            if per_player:
+                _credit_player(state, r, t["id"], q["id"], credit, verdict)
             answered += 1
             right += verdict == "right"
             for key in r["answer"]:
@@ -139,6 +144,21 @@ def score(state: State, actor: dict, now: int) -> list[dict]:
         results.append({"team": t["id"], "delta": delta})
     q["distribution"] = {"counts": counts, "answered": answered, "right": right}
     return [{"type": "scored", "results": results}]
+
+
+def _credit_player(state: State, rec: dict, team_id: int, qid: int, credit: int,
+                   verdict: str) -> None:
+    """Keep a player's credit for the question with its answer (q.answers[team][player].credit)
+    and add it to its personal points (undone with the scoring: both are in the undo
+    snapshot)."""
+    players = state.setdefault("players", {})
+    p = players.setdefault(str(rec["player"]), {"team": team_id, "name": "", "points": 0,
+                                                "right": 0, "answered": 0})
+    p["team"], p["name"] = team_id, rec.get("name") or p["name"]
+    p["points"] += credit
+    p["right"] += verdict == "right"
+    p["answered"] += 1
+    rec["credit"] = credit
 
 
 def _empty_counts(qdata: Question) -> dict[str, int]:
