@@ -28,4 +28,5 @@ SPECS: dict[str, tuple] = {
     "undo_depth": ("int", 1, 200),
     "buzz_order": ("choice", ("fair", "arrival")),
     "near_tie": ("choice", ("receipt", "host")),
+    "extra_time": ("choice", ("0", "50", "100")),
 }

@@ -40,6 +40,7 @@ CONTEST_DEFAULTS: dict = {
     "undo_depth": 30,
     "buzz_order": "arrival",      # "fair": by press time (quiz/engine/fairness.py)
     "near_tie": "receipt",        # fair order, a near-tie for first: "receipt" or "host"
+    "extra_time": "0",            # % more time on every all-answer question: "0", "50", "100"
 }
 
 def _check(key: str, value: object, where: str, specs: dict) -> object:

@@ -44,6 +44,9 @@ SETTINGS = {
                    "Fair: by the moment pressed (each phone's network delay corrected); arrival: by when the server got it"),
     "near_tie": ("接近并列时", "On a near-tie", "两队相差小于时钟误差：按到达先后，或由主持人裁定",
                  "Closer than the clocks can tell: by arrival, or the host decides"),
+    "extra_time": ("全员答题加时", "Extra time on all-answer questions",
+                   "每道全员答题的作答时间延长（照顾阅读或操作较慢的选手）",
+                   "Every all-answer question's time is longer (for slower readers or hands)"),
 }
 
 CHOICES = {
@@ -52,6 +55,7 @@ CHOICES = {
     "buzz_order": {"fair": ("公平（按按下时刻）", "Fair (by press time)"),
                    "arrival": ("按到达先后", "By arrival")},
     "near_tie": {"receipt": ("按到达先后", "By arrival"), "host": ("主持人裁定", "The host decides")},
+    "extra_time": {"0": ("不加时", "None"), "50": ("+50%", "+50 %"), "100": ("+100%（双倍）", "+100 % (double)")},
 }
 
 WORDS = {

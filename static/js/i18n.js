@@ -205,6 +205,9 @@
     "wager.keep": ["不放弃，继续选择", "No, let me choose"],
     "a.skip_reveal": ["跳过揭晓", "Skip the reveal"],
     "h.by_judge": ["评委", "judge"],
+    "a.add_time": ["+15 秒", "+15 s"],
+    "undo.add_time": ["加时", "extra time"],
+    "h.time_added": ["已为所有人加时 15 秒", "15 s more for everyone"],
     "h.buzzed": ["{team} 抢到了", "{team} buzzed first"]
   };
   var lang = (document.documentElement.lang || "zh-CN").toLowerCase();
