@@ -198,3 +198,109 @@ def test_the_contest_page_buttons_are_even_and_wrap_cleanly(demo_server, pages, 
                      or a["y"] + a["height"] <= b["y"] + 1 or b["y"] + b["height"] <= a["y"] + 1)
             assert apart, (a, b)
     shoot(org, f"hallset-06-contest-page-{width}")
+
+
+WECHAT_UA = ("Mozilla/5.0 (Linux; Android 12; V2049A Build/SP1A.210812.003; wv) AppleWebKit/537.36 "
+             "(KHTML, like Gecko) Version/4.0 Chrome/107.0.5304.141 Mobile Safari/537.36 "
+             "XWEB/5023 MMWEBSDK/20230303 MMWEBID/1234 MicroMessenger/8.0.34.2340(0x2800223B) "
+             "WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64")
+# WCAG 1.4.4: text at 200 % (the root font size, through the CSSOM: the pages' CSP allows no
+# inline <style>)
+BIG_TEXT = "document.documentElement.style.setProperty('font-size', '200%', 'important')"
+
+
+def fits(page, *selectors):
+    """No horizontal scroll; each control is visible and inside the viewport's width."""
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), overflowing(page)
+    width = page.evaluate("innerWidth")
+    for sel in selectors:
+        for i in range(page.locator(sel).count()):
+            node = page.locator(sel).nth(i)
+            expect(node).to_be_visible()
+            box = node.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5, (sel, box, width)
+
+
+def jump_to(host, title):
+    host.keyboard.press("r")                       # the question ends, then the jump
+    expect(host.locator("#now-phase")).to_have_text("本题结束")
+    host.locator("#rounds li", has_text=title).locator("button").click()
+    if host.locator("#modal").is_visible():
+        host.click("#modal-ok")
+
+
+@pytest.mark.parametrize("big_text", [False, True], ids=["320px-wechat", "320px-text-200"])
+def test_the_phone_at_320_px_in_wechat_in_every_phase(demo_server, pages, shoot, tmp_path,
+                                                     big_text):
+    made = demo_server.create_contest(HALL, tmp_path)
+    base, code = demo_server.url, made["code"]
+    phone = pages(viewport={"width": 320, "height": 640}, is_mobile=True, has_touch=True,
+                  locale="zh-CN", user_agent=WECHAT_UA)
+    if big_text:
+        phone.add_init_script(BIG_TEXT)
+    proj = pages(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    proj.goto(f"{base}/screen/{code}")
+    host = pages(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    sign_in(host, base, code, made["host_key"])
+    tag = "big" if big_text else "wechat"
+
+    phone.goto(f"{base}/play/{code}")
+    phone.wait_for_selector("#join-teams[data-built]")
+    fits(phone, "button.team-pick", "#join-name", "#join-go")
+    shoot(phone, f"hallset-10-{tag}-join")
+    phone.locator("button.team-pick", has_text="红星队").click()
+    phone.fill("#join-name", "张三")
+    phone.click("#join-go")
+    expect(phone.locator("#me-team")).to_have_text("红星队")
+    fits(phone, "#s-wait", "#me-bar")                                 # the lobby
+    shoot(phone, f"hallset-11-{tag}-lobby")
+
+    host.keyboard.press("Space")
+    expect(proj.locator("#intro-title")).to_have_text("抢答题")
+    host.keyboard.press("Space")
+    expect(proj.locator("#q-stem")).to_contain_text("团队合作")
+    host.keyboard.press("b")
+    expect(phone.locator("#buzz")).to_have_attribute("data-state", "open")
+    fits(phone, "#buzz", "#p-timer")                                  # buzz
+    shoot(phone, f"hallset-12-{tag}-buzz")
+
+    jump_to(host, "全员答题")
+    expect(proj.locator("#intro-title")).to_have_text("全员答题")
+    host.keyboard.press("Space")
+    expect(phone.locator("#s-answer")).to_be_visible()
+    fits(phone, "#tiles button", "#ans-stem")                          # answer choices
+    shoot(phone, f"hallset-13-{tag}-choices")
+
+    jump_to(host, "风险题")
+    expect(proj.locator("#intro-title")).to_have_text("风险题")
+    host.keyboard.press("Space")
+    expect(phone.locator("#s-wager")).to_be_visible()
+    fits(phone, "#wager-values button", "#wager-pass")                # wager
+    shoot(phone, f"hallset-14-{tag}-wager")
+
+    host.locator("#actions button[data-action=finish]").click()
+    host.click("#modal-ok")
+    expect(phone.locator("#s-final")).to_be_visible()
+    fits(phone, "#final-rank", "#final-score")                        # finished
+    shoot(phone, f"hallset-15-{tag}-final")
+
+
+def test_projector_and_host_with_text_at_200_percent(demo_server, pages, shoot, tmp_path):
+    made = demo_server.create_contest(HALL, tmp_path)
+    base, code = demo_server.url, made["code"]
+    proj = pages(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    proj.goto(f"{base}/screen/{code}")
+    host = pages(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    sign_in(host, base, code, made["host_key"])
+    for page in (proj, host):
+        page.evaluate(BIG_TEXT)
+    host.keyboard.press("Space")
+    expect(proj.locator("#intro-title")).to_have_text("抢答题")
+    host.keyboard.press("Space")
+    expect(proj.locator("#q-stem")).to_contain_text("团队合作")
+    host.keyboard.press("b")
+    expect(host.locator("#actions button[data-action=close_buzzers]")).to_be_visible()
+    shoot(host, "hallset-16-host-text-200")
+    shoot(proj, "hallset-17-projector-text-200")
+    fits(host, "#primary", "#actions button", "#teams")
+    fits(proj, "#q-stem", "#rail")
