@@ -210,15 +210,17 @@ BIG_TEXT = "document.documentElement.style.setProperty('font-size', '200%', 'imp
 
 
 def fits(page, *selectors):
-    """No horizontal scroll; each control is visible and inside the viewport's width."""
+    """No horizontal scroll; each control is visible and, scrolled to, inside the viewport."""
     assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), overflowing(page)
-    width = page.evaluate("innerWidth")
+    width, height = page.evaluate("[innerWidth, innerHeight]")
     for sel in selectors:
         for i in range(page.locator(sel).count()):
             node = page.locator(sel).nth(i)
             expect(node).to_be_visible()
+            node.scroll_into_view_if_needed()       # a screen too long for the text scrolls
             box = node.bounding_box()
             assert box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5, (sel, box, width)
+            assert box["y"] >= 0 and box["y"] + box["height"] <= height + 0.5, (sel, box, height)
 
 
 def jump_to(host, title):
@@ -237,7 +239,7 @@ def test_the_phone_at_320_px_in_wechat_in_every_phase(demo_server, pages, shoot,
     phone = pages(viewport={"width": 320, "height": 640}, is_mobile=True, has_touch=True,
                   locale="zh-CN", user_agent=WECHAT_UA)
     if big_text:
-        phone.add_init_script(BIG_TEXT)
+        phone.add_init_script(f"document.addEventListener('DOMContentLoaded', () => {BIG_TEXT});")
     proj = pages(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
     proj.goto(f"{base}/screen/{code}")
     host = pages(viewport={"width": 1440, "height": 900}, locale="zh-CN")
@@ -246,6 +248,8 @@ def test_the_phone_at_320_px_in_wechat_in_every_phase(demo_server, pages, shoot,
 
     phone.goto(f"{base}/play/{code}")
     phone.wait_for_selector("#join-teams[data-built]")
+    if big_text:
+        assert phone.evaluate("getComputedStyle(document.documentElement).fontSize") == "32px"
     fits(phone, "button.team-pick", "#join-name", "#join-go")
     shoot(phone, f"hallset-10-{tag}-join")
     phone.locator("button.team-pick", has_text="红星队").click()
