@@ -80,3 +80,35 @@ def test_a_phone_and_the_judge_may_not_add_time(app, make_contest, make_socket):
     for sock in (judge, phone):
         ack = sock.emit("host", {"action": "add_time"}, callback=True)
         assert ack["ok"] is False and ack["error"] == "forbidden"
+
+
+def test_a_new_host_key_makes_a_new_judge_link_and_the_old_one_is_refused(app, make_contest):
+    from quiz.base import auth
+    from quiz.base.extensions import db
+    from quiz.record.models import Contest
+
+    contest = make_contest(contest_spec())
+    with app.app_context():
+        row = Contest.query.filter_by(code=contest["code"]).one()
+        old = auth.judge_key(row)
+    client = app.test_client()
+    assert client.get(f"/host/{contest['code']}?key={old}").status_code == 302
+    with app.app_context():
+        row = Contest.query.filter_by(code=contest["code"]).one()
+        row.host_key = "a-new-host-key-for-this-contest"
+        db.session.commit()
+        new = auth.judge_key(row)
+    assert new != old
+    fresh = app.test_client()
+    assert fresh.get(f"/host/{contest['code']}?key={old}").status_code == 401
+    assert fresh.get(f"/host/{contest['code']}?key={new}").status_code == 302
+
+
+def test_the_judge_qr_is_for_the_organizer_or_the_host_only(app, make_contest, organizer_client):
+    contest = make_contest(contest_spec())
+    assert app.test_client().get(f"/contests/{contest['code']}/judge-qr.svg").status_code == 403
+    got = organizer_client.get(f"/contests/{contest['code']}/judge-qr.svg")
+    assert got.status_code == 200 and got.mimetype == "image/svg+xml"
+    assert got.headers["Cache-Control"] == "no-store"
+    page = organizer_client.get(f"/contests/{contest['code']}")
+    assert page.headers["Cache-Control"] == "no-store"
