@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE, start_server
-from tests.e2e.test_hall import HALL, join, sign_in
+from tests.e2e.test_hall import HALL, join, serious_violations, sign_in
 
 T = 10000
 PASSWORD = "e2e-organizer-pw"
@@ -54,6 +54,15 @@ def overflowing(page) -> list[str]:
       .map(e => e.tagName + '#' + e.id + '.' + e.className)""")
 
 
+def axe_findings(page) -> list:
+    """axe-core's serious and critical findings (none checked when axe is not installed)."""
+    try:
+        import axe_playwright_python  # noqa: F401
+    except ImportError:
+        return []
+    return serious_violations(page)
+
+
 def test_the_form_s_word_filter_and_extra_time_reach_the_phone(demo_server, pages, shoot):
     base = demo_server.url
     org = organizer_page(pages, base)
@@ -96,6 +105,7 @@ def test_the_form_s_word_filter_and_extra_time_reach_the_phone(demo_server, page
     expect(phone.locator("#join-name")).to_be_focused()
     assert "bad" not in phone.locator("#join-error").inner_text().lower()
     shoot(phone, "hallset-01-name-refused")
+    assert not axe_findings(phone)                    # the refused name field is labelled
     phone.fill("#join-name", "大坏 蛋")
     phone.click("#join-go")
     expect(phone.locator("#join-error")).to_contain_text("请换一个名字")
@@ -198,6 +208,7 @@ def test_the_contest_page_buttons_are_even_and_wrap_cleanly(demo_server, pages, 
                      or a["y"] + a["height"] <= b["y"] + 1 or b["y"] + b["height"] <= a["y"] + 1)
             assert apart, (a, b)
     shoot(org, f"hallset-06-contest-page-{width}")
+    assert not axe_findings(org)
 
 
 WECHAT_UA = ("Mozilla/5.0 (Linux; Android 12; V2049A Build/SP1A.210812.003; wv) AppleWebKit/537.36 "
