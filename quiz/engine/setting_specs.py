@@ -29,4 +29,5 @@ SPECS: dict[str, tuple] = {
     "buzz_order": ("choice", ("fair", "arrival")),
     "near_tie": ("choice", ("receipt", "host")),
     "player_board": ("bool",),
+    "extra_time": ("choice", ("0", "50", "100")),
 }

@@ -41,6 +41,7 @@ CONTEST_DEFAULTS: dict = {
     "buzz_order": "fair",         # by press time (quiz/engine/fairness.py); or "arrival"
     "near_tie": "receipt",        # fair order, a near-tie for first: "receipt" or "host"
     "player_board": False,        # personal points on the phones, a player board on screen
+    "extra_time": "0",            # % more time on every all-answer question: "0", "50", "100"
 }
 
 def _check(key: str, value: object, where: str, specs: dict) -> object:

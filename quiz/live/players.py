@@ -6,7 +6,7 @@ from quiz import engine
 from quiz.base import limits
 from quiz.base.extensions import db
 from quiz.engine import formats
-from quiz.live import joinpolicy
+from quiz.live import joinpolicy, namefilter
 from quiz.live.runtime import Refused
 from quiz.record.models import Contest, Player, Team
 
@@ -70,6 +70,7 @@ def join(rt, info: dict, payload: dict, address: str, sid: str | None = None) ->
             "join_contest", rt.code):
         raise Refused("rate_limited", "Too many joins; wait a minute.", "加入太频繁，请稍后再试。")
     contest = contest_of(rt)
+    check_name(contest, name)
     policy, host_key = joinpolicy.policy_of(contest.setup), contest.host_key
     team = db.session.get(Team, team_id)
     if team is None or team.contest_id != rt.contest_id:
@@ -89,6 +90,15 @@ def join(rt, info: dict, payload: dict, address: str, sid: str | None = None) ->
 
         return join_requests.ask(rt.code, sid, info, team_id, name, runtime.now_ms())
     return admit(rt, info, team, name)
+
+
+def check_name(contest: Contest, name: str) -> None:
+    """Refuse a name holding a word of the contest's filter (quiz/live/namefilter.py)."""
+    words = namefilter.words_of((contest.setup or {}).get("name_filter"))
+    if words and namefilter.blocked(name, words):
+        raise Refused("name_not_allowed",
+                      "This name is not allowed in this contest; choose another name.",
+                      "这个名字不能在本场比赛中使用，请换一个名字。")
 
 
 def admit(rt, info: dict, team: Team, name: str) -> dict:

@@ -11,7 +11,7 @@ import secrets
 from quiz import engine
 from quiz.base.extensions import db
 from quiz.engine import formats
-from quiz.live import joinpolicy, runtime
+from quiz.live import joinpolicy, namefilter, runtime
 from quiz.live.draws import used_question_ids
 from quiz.record import store
 from quiz.record.models import Contest, ContestCommand, ContestSnapshot, QuestionUse, Team
@@ -262,6 +262,7 @@ def _build(spec: dict, contest: Contest | None = None, old_state: dict | None = 
         raise SetupError(f"'join' must be one of {', '.join(joinpolicy.POLICIES)}",
                          f"join 须为 {'、'.join(joinpolicy.POLICIES)} 之一", "join")
     spec["join"] = join
+    _set_name_filter(spec)
     if contest is None:
         code = str(spec.get("code") or _new_code())
         if Contest.query.filter_by(code=code).count():
@@ -295,6 +296,22 @@ def _build(spec: dict, contest: Contest | None = None, old_state: dict | None = 
         db.session.add(QuestionUse(contest_id=contest.id, bank_question_id=bank_id))
     db.session.commit()
     return contest
+
+
+def _set_name_filter(spec: dict) -> None:
+    """The word filter for names: a list of words (one a line on the form), checked here."""
+    if "name_filter" not in spec:
+        return
+    words = namefilter.words_of(spec["name_filter"])
+    if len(words) > namefilter.MAX_WORDS or any(len(w) > namefilter.MAX_WORD for w in words):
+        raise SetupError(f"the name filter holds at most {namefilter.MAX_WORDS} words of at most "
+                         f"{namefilter.MAX_WORD} characters",
+                         f"名字过滤词最多 {namefilter.MAX_WORDS} 个，每个最多 "
+                         f"{namefilter.MAX_WORD} 个字", "name_filter")
+    if words:
+        spec["name_filter"] = words
+    else:
+        del spec["name_filter"]
 
 
 def _kept_review(review: dict, kept: dict[int, list], old_ids: dict[int, list]) -> dict:

@@ -48,6 +48,9 @@ SETTINGS = {
                      "每位选手计分的全员答题：手机显示个人得分与名次，大屏显示前 10 名",
                      "Per-player all-answer rounds: phones show personal points and rank, "
                      "the projector the top 10"),
+    "extra_time": ("全员答题加时", "Extra time on all-answer questions",
+                   "每道全员答题的作答时间延长（照顾阅读或操作较慢的选手）",
+                   "Every all-answer question's time is longer (for slower readers or hands)"),
 }
 
 CHOICES = {
@@ -56,6 +59,7 @@ CHOICES = {
     "buzz_order": {"fair": ("公平（按按下时刻）", "Fair (by press time)"),
                    "arrival": ("按到达先后", "By arrival")},
     "near_tie": {"receipt": ("按到达先后", "By arrival"), "host": ("主持人裁定", "The host decides")},
+    "extra_time": {"0": ("不加时", "None"), "50": ("+50%", "+50 %"), "100": ("+100%（双倍）", "+100 % (double)")},
 }
 
 WORDS = {

@@ -26,6 +26,7 @@ from quiz.setup import contests as service
 from quiz.setup.contests import SetupError
 from quiz.setup.texts import setting_texts
 from quiz.web.format_names import kind_names
+from quiz.web.views import judge_url
 
 bp = Blueprint("setup", __name__, url_prefix="/contests")
 
@@ -122,8 +123,11 @@ def _error(err: SetupError):
 def show(code):
     contest = _contest(code)
     base = net.public_base_url(request_port())
-    return render_template("setup/show.html", contest=contest, base=base,
-                           status=service.status(contest), archived=service.is_archived(contest))
+    resp = current_app.make_response(render_template(
+        "setup/show.html", contest=contest, base=base, judge_url=judge_url(contest),
+        status=service.status(contest), archived=service.is_archived(contest)))
+    resp.headers["Cache-Control"] = "no-store"   # the host's and the judge's keys
+    return resp
 
 
 @bp.route("/<code>/edit", methods=["GET", "POST"])

@@ -144,11 +144,31 @@ def qr(code):
     if team and Team.query.filter_by(contest_id=contest.id, id=team).count():
         # a team's secret only for those who run the contest (the desk cards)
         url = team_join_url(contest, team, with_secret=auth.can_host(contest.code))
+    return _qr_svg(url, private="#k=" in url)
+
+
+def _qr_svg(url: str, private: bool) -> Response:
+    """A QR code of ``url`` as SVG; one that carries a secret is never stored by a cache."""
     buf = io.BytesIO()
     segno.make(url, error="m").save(buf, kind="svg", scale=10, border=2, dark="#000", light="#fff")
     resp = Response(buf.getvalue(), mimetype="image/svg+xml")
-    resp.headers["Cache-Control"] = "no-store" if "#k=" in url else "no-cache"
+    resp.headers["Cache-Control"] = "no-store" if private else "no-cache"
     return resp
+
+
+def judge_url(contest: Contest) -> str:
+    """The judge's tablet link: the host console signed in with the judge's key."""
+    base = net.public_base_url(current_app.config["PORT"])
+    return f"{base}/host/{contest.code}?key={auth.judge_key(contest)}"
+
+
+@bp.route("/contests/<code>/judge-qr.svg")
+def judge_qr(code):
+    """The judge's link as a QR code for a tablet (for the organizer or the host only)."""
+    contest = get_contest_or_404(code)
+    if not (auth.can_host(contest.code) or auth.is_organizer()):
+        abort(403)
+    return _qr_svg(judge_url(contest), private=True)
 
 
 @bp.route("/contests/<code>/cards")

@@ -132,6 +132,7 @@
       { id: "open_buzzers", key: "B", label: T("a.open_buzzers"), on: legal("open_buzzers"), run: function () { act("open_buzzers", { question: qid() }); } },
       { id: "close_buzzers", key: "C", label: T("a.close_buzzers"), on: legal("close_buzzers"), run: function () { act("close_buzzers"); } },
       { id: "close_answers", key: "C", label: T("a.close_answers"), on: legal("close_answers"), run: function () { act("close_answers"); } },
+      { id: "add_time", key: "+", label: T("a.add_time"), on: legal("add_time"), run: addTime },
       { id: "judge-right", key: "Y", cls: "good", label: jt ? T(rejudgeTeam && !t ? "a.rejudge_right" : "a.right", { team: jt.name }) : T("a.right_none"), on: legal("judge") && !!jt,
         run: function () { act("judge", { question: qid(), team: jt.id, correct: true }); } },
       { id: "judge-wrong", key: "N", cls: "bad", label: jt ? T(rejudgeTeam && !t ? "a.rejudge_wrong" : "a.wrong", { team: jt.name }) : T("a.wrong_none"), on: legal("judge") && !!jt,
@@ -149,6 +150,10 @@
       { id: "finish", key: "", cls: "danger", label: T("a.finish"), on: legal("finish"),
         run: function () { confirmDialog(T("a.finish"), T("h.finish_confirm"), function () { act("finish"); }, T("a.finish")); } }
     ];
+  }
+  // all-answer: 15 s more for everyone (the phones and the projector follow the new deadline)
+  function addTime() {
+    act("add_time", {}, function (ack) { if (ack.ok) toast(T("h.time_added")); });
   }
   // ---- safe controls: what skips work asks once ------------------------------------------------
   // the round now running, with questions left (jumping away skips them)

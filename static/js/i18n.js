@@ -223,6 +223,10 @@
     "rv.unanswered": ["未作答", "No answer"],
     "rv.points": ["{n} 分", "{n} pts"],
     "rv.none": ["本场没有你们的答题记录", "No answers of yours in this contest"],
+    "a.add_time": ["+15 秒", "+15 s"],
+    "undo.add_time": ["加时", "extra time"],
+    "h.time_added": ["已为所有人加时 15 秒", "15 s more for everyone"],
+    "h.buzzed": ["{team} 抢到了", "{team} buzzed first"]
   };
   var lang = (document.documentElement.lang || "zh-CN").toLowerCase();
   var zh = lang.indexOf("zh") === 0;

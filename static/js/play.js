@@ -97,12 +97,12 @@
   function askToJoin(payload) {
     if (teamSecret && payload.team === presetTeam) payload.secret = teamSecret;
     $("join-go").disabled = true; $("join-go").textContent = T("join.joining");
-    showJoinError(""); showJoinWait(null);
+    showJoinError(""); markName(null); showJoinWait(null);
     live.emit("join", payload, function (ack) {
       $("join-go").disabled = false; $("join-go").textContent = T("join.go");
       if (!ack.ok) {
         if (ack.error === "already_joined") { location.reload(); return; }
-        showJoinError(errText(ack)); return;
+        showJoinError(errText(ack)); markName(ack.error); return;
       }
       if (ack.pending) {  // the host lets this phone in (join_approved) or not (join_refused)
         joinAsked = { team: payload.team, name: payload.name };
@@ -133,6 +133,12 @@
     if (!locked) { $("join-name").hidden = false; if (!joinAsked) $("join-go").hidden = false; }
     document.querySelector("label[for=join-name]").hidden = locked;
     Array.prototype.forEach.call(document.querySelectorAll("#join-form .join-label"), function (l) { l.hidden = locked; });
+  }
+  // a refused name (empty, or a word of the contest's filter): the name field is marked and focused
+  function markName(code) {
+    var input = $("join-name"), bad = code === "bad_name" || code === "name_not_allowed";
+    if (bad) { input.setAttribute("aria-invalid", "true"); input.setAttribute("aria-describedby", "join-error"); input.focus(); input.select(); }
+    else { input.removeAttribute("aria-invalid"); input.removeAttribute("aria-describedby"); }
   }
   function showJoinError(text) { var p = $("join-error"); p.textContent = text; p.hidden = !text; }
 

@@ -322,6 +322,7 @@
     s.media_on_phones = byId("media-on-phones").checked;
     var keys = byId("desk-keys").value.split(/[,，]/).map(function (k) { return k.trim(); });
     s.desk_keys = keys.some(function (k) { return k; }) ? keys : undefined;  // the buzzer desk
+    s.name_filter = nameFilter();
     s.teams = [];
     s.rounds = [];
     var bad = null;
@@ -363,6 +364,13 @@
     if (c.values.undo_depth === null) c.values.undo_depth = DEFAULTS.contest.undo_depth;
     s.settings = Object.assign({}, spec.settings || {}, c.values, { tiebreak: t.values });
     return { spec: s, bad: bad };
+  }
+
+  // the word filter for players' names: one word a line (quiz/live/namefilter.py)
+  function nameFilter() {
+    var words = byId("name-filter").value.split(/\r?\n/).map(function (w) { return w.trim(); })
+      .filter(Boolean);
+    return words.length ? words : undefined;
   }
 
   // ---- errors ----------------------------------------------------------------------------
@@ -435,10 +443,11 @@
   byId("exclude-used").checked = !!spec.exclude_used;
   byId("media-on-phones").checked = !!spec.media_on_phones;
   byId("desk-keys").value = (spec.desk_keys || []).join(",");
+  byId("name-filter").value = (spec.name_filter || []).join("\n");
   (spec.teams || []).forEach(addTeam);
   (spec.rounds || []).forEach(addRound);
   var cs = spec.settings || {};
-  ["tiebreak_counts_in_score", "undo_depth", "buzz_order", "near_tie", "player_board"].forEach(function (k) {
+  ["tiebreak_counts_in_score", "undo_depth", "buzz_order", "near_tie", "player_board", "extra_time"].forEach(function (k) {
     byId("contest-settings").appendChild(settingField(k, DEFAULTS.contest[k], cs[k], "settings." + k));
   });
   var tb = cs.tiebreak || {};

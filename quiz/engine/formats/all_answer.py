@@ -31,14 +31,24 @@ defaults: dict = {
     "foul_points": -10,
 }
 specs: dict = {}
+# The contest's extra time for every all-answer question (WCAG 2.2.1: timing adjustable), in %.
+EXTRA_TIME = {"0": 0, "50": 50, "100": 100}
+ADD_TIME_MS = 15000       # the host's "+15 s" while answers are being collected
 capabilities = {"buzzers": False, "wager": False, "tap_answer": True, "turn_answer": False,
                 "countdown": True, "host_shows": True}
 record = {"eligible": "all", "score_kind": "all_answer"}
 
 
+def answer_seconds(base: int, extra: str) -> int:
+    """The answer time plus the contest's extra time (a key of EXTRA_TIME), rounded up."""
+    return -(-base * (100 + EXTRA_TIME.get(extra, 0)) // 100)
+
+
 def begin(state: State, q: LiveQuestion, now: int) -> list[dict]:
-    """Start collecting answers until the deadline (time_limit or answer_time)."""
-    seconds = question(state, q["id"])["time_limit"] or q_settings(state)["answer_time"]
+    """Start collecting answers until the deadline (time_limit or answer_time, plus the
+    contest's extra time)."""
+    base = question(state, q["id"])["time_limit"] or q_settings(state)["answer_time"]
+    seconds = answer_seconds(base, state["settings"].get("extra_time", "0"))
     q["duration_ms"] = seconds * 1000
     q["opened_at"] = now
     state["phase"] = "collecting"
@@ -93,6 +103,20 @@ def cmd_close_answers(state: State, cmd: dict, now: int) -> list[dict]:
     if q is None or q["kind"] != kind or state["phase"] != "collecting":
         raise RuleError("wrong_phase", "no answers are being collected", "当前没有在收集答案")
     return close(state)
+
+
+def cmd_add_time(state: State, cmd: dict, now: int) -> list[dict]:
+    """The host gives everyone ADD_TIME_MS more while answers are collected (undoable)."""
+    q = state["q"]
+    if q is None or q["kind"] != kind or state["phase"] != "collecting":
+        raise RuleError("wrong_phase", "no answers are being collected", "当前没有在收集答案")
+    push_undo(state, "add_time", cmd["actor"], now)
+    q["duration_ms"] += ADD_TIME_MS
+    if state["paused"]:
+        state["paused_remaining_ms"] = (state["paused_remaining_ms"] or 0) + ADD_TIME_MS
+    else:
+        state["deadline"] = (state["deadline"] or now) + ADD_TIME_MS
+    return [{"type": "time_added", "question": q["id"], "ms": ADD_TIME_MS}]
 
 
 def _credit(state: State, qdata: Question, rec: dict, settings: dict,
@@ -186,8 +210,8 @@ def reveal(state: State, actor: dict, now: int) -> list[Event]:
 
 
 def legal(state: State) -> set[str]:
-    """The host may close the answers early."""
-    return {"close_answers"} if state["phase"] == "collecting" else set()
+    """The host may close the answers early, or give more time."""
+    return {"close_answers", "add_time"} if state["phase"] == "collecting" else set()
 
 
 def view(state: State, role: str) -> dict:
@@ -207,7 +231,7 @@ def expire(state: State, at: int) -> list[Event]:
 
 
 player_commands = {"answer": cmd_player_answer}
-host_commands = {"close_answers": cmd_close_answers}
+host_commands = {"close_answers": cmd_close_answers, "add_time": cmd_add_time}
 expiries = {kind: expire}
 settings = common.round_settings
 check_question = common.any_question
