@@ -283,7 +283,7 @@ def question_page(template, q, form, problems=(), status=200, invalid=None, **ex
 
 
 def _question_or_404(qid) -> Question:
-    q = db.session.get(Question, qid)
+    q = service.get_question(qid)
     if q is None:
         abort(404)
     return q
