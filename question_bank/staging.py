@@ -27,11 +27,13 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.orm import aliased
 
+from quiz.base import wal
 from quiz.base.extensions import db
 
 from .models import Bank, Media, Question, QuestionMedia
 
-CHUNK = 500  # rows a transaction: a few ms of the write lock (docs/performance.md)
+CHUNK = 200  # rows a transaction: a few ms of the write lock (docs/performance.md)
+CHECKPOINT_CHUNKS = 25  # the log copied into the database every so many chunks (quiz/base/wal.py)
 PAUSE_S = 0.003  # between chunks: the contest's commits take the lock meanwhile
 STALE_S = 3600  # a staging bank still filling after this long lost its process
 FILLING, MOVING = "filling", "moving"
@@ -83,8 +85,11 @@ def write(chunks) -> None:
     for n, chunk in enumerate(chunks):
         if n:
             _sleep(PAUSE_S)
+            if n % CHECKPOINT_CHUNKS == 0:
+                wal.checkpoint()
         chunk()
         db.session.commit()
+    wal.checkpoint()
 
 
 def publish(staging_id: int, name: str, before_commit=None) -> int | None:

@@ -21,6 +21,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA wal_autocheckpoint=0")  # checkpoints off the loop: quiz/base/wal.py
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
 

@@ -67,6 +67,9 @@ def prepare(app) -> None:
     from quiz.base.extensions import socketio
 
     service.start_preview_sweeper(app, socketio)  # unconfirmed import previews go after an hour
+    from quiz.base import wal
+
+    wal.start(app, socketio)  # the write-ahead log copied into the database off the loop
 
 
 # Python's cyclic collector, tuned for a server holding thousands of long-lived connections.

@@ -18,6 +18,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from quiz import engine
+from quiz.base import wal
 from quiz.base.extensions import BUSY_TIMEOUT_MS, db
 from quiz.record.models import ContestCommand, ContestSnapshot
 
@@ -61,11 +62,6 @@ def load(contest_id: int) -> tuple[dict, int]:
 
 _INSERT_COMMAND = insert(ContestCommand.__table__)
 _INSERT_SNAPSHOT = insert(ContestSnapshot.__table__)
-
-
-def _sqlite_file() -> bool:
-    url = db.engine.url
-    return url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
 
 
 LOOP_BUSY_TIMEOUT_S = 5.0  # how long a command waits for the write lock in all (as before)
@@ -125,7 +121,7 @@ def _insert_command(raw, cur, contest_id: int, seq: int, command: dict, at_ms: i
 
 def append(contest_id: int, seq: int, command: dict, at_ms: int) -> None:
     """Commit command ``seq``; raise Conflict when that number is taken."""
-    if _sqlite_file():
+    if wal.is_sqlite_file():
         return _append_sqlite(contest_id, seq, command, at_ms)
     # Core inserts of one fixed statement with bound values: this runs once per buzz or
     # answer, and both the ORM's unit of work and a statement built per call (its cache key
