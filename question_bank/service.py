@@ -644,21 +644,66 @@ def question_to_dict(q: Question) -> dict:
     }
 
 
-def banks() -> list[tuple[Bank, int]]:
-    """Every bank with its question count."""
+@dataclass(frozen=True)
+class BankRow:
+    """A bank as the lists show it (read off the loop, so no session's object)."""
+
+    id: int
+    name: str
+    created_at: datetime
+
+
+def banks() -> list[tuple[BankRow, int]]:
+    """Every bank with its question count, by name (counted off the live loop: a 100,000-
+    question bank took ~0.1 s)."""
+    return offloop.run_in_app(_banks)
+
+
+def _banks() -> list[tuple[BankRow, int]]:
     stmt = (
-        select(Bank, func.count(Question.id))
+        select(Bank.id, Bank.name, Bank.created_at, func.count(Question.id))
         .outerjoin(Question)
         .where(Bank.staging.is_(None))
         .group_by(Bank.id)
         .order_by(Bank.name)
     )
-    return [(b, n) for b, n in db.session.execute(stmt)]
+    return [(BankRow(i, name, at), n) for i, name, at, n in db.session.execute(stmt)]
 
 
-def categories(bank=None) -> list[str]:
-    stmt = query(bank).with_only_columns(Question.category).distinct().order_by(Question.category)
-    return [c for c in db.session.scalars(stmt) if c]
+def count(stmt) -> int:
+    """How many rows a SELECT of questions matches, counted off the live loop."""
+    return offloop.run_in_app(
+        lambda: db.session.scalar(stmt.with_only_columns(func.count(Question.id)).order_by(None)))
+
+
+CATEGORY_LIMIT = 300  # categories listed on a page (a generated sheet had 97,842)
+
+
+def categories(bank=None, limit: int | None = None) -> list[str]:
+    """The categories of a bank (or of all), by name; with ``limit``, the first ``limit``."""
+    stmt = (query(bank).with_only_columns(Question.category).distinct()
+            .where(Question.category.is_not(None), Question.category != "")
+            .order_by(Question.category))
+    return list(db.session.scalars(stmt if limit is None else stmt.limit(limit)))
+
+
+def category_choices(bank=None, current: str | None = None) -> tuple[list[str], int]:
+    """A page's category list: the first CATEGORY_LIMIT by name (and ``current``), and
+    how many more there are; read off the live loop (a big bank's categories took ~1 s)."""
+    return offloop.run_in_app(_category_choices, bank, current)
+
+
+def _category_choices(bank, current):
+    shown = categories(bank, CATEGORY_LIMIT)
+    if current and current not in shown:
+        shown = sorted(shown + [current])
+    more = 0
+    if len(shown) >= CATEGORY_LIMIT:
+        total = db.session.scalar(
+            query(bank).with_only_columns(func.count(func.distinct(Question.category)))
+            .where(Question.category != "").order_by(None))
+        more = max(total - len(shown), 0)
+    return shown, more
 
 
 # --------------------------------------------------------------------------- edit
