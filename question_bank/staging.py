@@ -39,11 +39,6 @@ STALE_S = 3600  # a staging bank still filling after this long lost its process
 FILLING, MOVING = "filling", "moving"
 
 
-def visible_banks():
-    """A SELECT of the ids of the banks the organizer sees (no staging bank)."""
-    return select(Bank.id).where(Bank.staging.is_(None))
-
-
 def hidden_banks():
     """A SELECT of the ids of the staging banks (for ``NOT IN``: the short list)."""
     return select(Bank.id).where(Bank.staging.is_not(None))
