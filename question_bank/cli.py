@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections import Counter
 
 import click
 from flask.cli import AppGroup
@@ -173,7 +172,9 @@ def list_command():
     """List the banks with their question counts per type."""
     from . import service
 
+    by_type: dict = {}
+    for summary in service.bank_summary():
+        by_type[summary["name"]] = summary["types"]
     for bank, count in service.banks():
-        types = Counter(q.type for q in bank.questions)
-        kinds = " ".join(f"{k}={v}" for k, v in types.items())
+        kinds = " ".join(f"{k}={v}" for k, v in by_type.get(bank.name, {}).items())
         click.echo(f"{bank.id}\t{bank.name}\t{count}\t{kinds}")

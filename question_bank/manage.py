@@ -69,7 +69,7 @@ def create_bank(name: str | None) -> Bank:
 
 def get_bank(bank_id) -> Bank:
     bank = db.session.get(Bank, int(bank_id)) if str(bank_id).isdigit() else None
-    if bank is None:
+    if bank is None or bank.staging is not None:  # an import's staging bank is no bank yet
         raise ManageError("bank_missing", "bank")
     return bank
 

@@ -184,7 +184,7 @@ def _default_bank_id():
 def question_new():
     """A question typed in the browser; ``?from=ID`` starts from a copy of question ID."""
     source = request.values.get("from", type=int)
-    original = db.session.get(Question, source) if source else None
+    original = service.get_question(source) if source else None
     if request.method == "GET":
         if original is not None:
             form = manage.form_values(original)

@@ -23,12 +23,9 @@ def fingerprint_clash(question, fp: str) -> int | None:
     )
 
 
-def link(bank_id: int, questions) -> None:
-    """Inside the import's transaction: Media rows for new digests and the question links."""
-    with_media = [q for q in questions if q.media]
-    if not with_media:
-        return
-    blobs = {b.sha256: b for q in with_media for b in q.media}
+def add_media(questions) -> list[str]:
+    """Media rows for the questions' digests not stored yet; the digests added."""
+    blobs = {b.sha256: b for q in questions if q.media for b in q.media}
     known = set()
     shas = list(blobs)
     for i in range(0, len(shas), 500):
@@ -49,6 +46,15 @@ def link(bank_id: int, questions) -> None:
     ]
     if new:
         db.session.execute(insert(Media.__table__), new)
+    return [row["sha256"] for row in new]
+
+
+def link(bank_id: int, questions) -> None:
+    """Inside an import's transaction: Media rows for new digests and the question links."""
+    with_media = [q for q in questions if q.media]
+    if not with_media:
+        return
+    add_media(with_media)
     ids: dict[str, int] = {}
     fps = [q.fingerprint for q in with_media]
     for i in range(0, len(fps), 500):

@@ -22,6 +22,10 @@ class Bank(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=_utcnow)
+    # an import's hidden bank while its rows are written (question_bank/staging.py): NULL for
+    # every bank the organizer sees, else 'filling' or 'moving' (into bank ``staging_for``)
+    staging: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    staging_for: Mapped[int | None] = mapped_column(Integer, nullable=True)
     questions: Mapped[list["Question"]] = relationship(
         back_populates="bank", cascade="all, delete-orphan", passive_deletes=True
     )

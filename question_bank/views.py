@@ -17,7 +17,6 @@ from flask import (
 )
 from flask_babel import get_locale, pgettext
 from flask_babel import gettext as _
-from sqlalchemy import func
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from quiz.base.auth import organizer_required
@@ -105,13 +104,14 @@ def render_index(status: int = 200, **extra):
     """The bank page: banks, the import form, the filtered list one page at a time."""
     f = _filters()
     stmt = selection(f)
-    total = db.session.scalar(stmt.with_only_columns(func.count(Question.id)).order_by(None))
+    total = service.count(stmt)
     pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
     page = min(max(request.args.get("page", 1, type=int), 1), pages)
     questions = db.session.scalars(
         stmt.order_by(Question.id.desc()).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
     ).all()
     banks = service.banks()
+    shown, more = service.category_choices(f["bank"], f["category"])
     return render_template(
         "bank/index.html",
         banks=banks,
@@ -127,7 +127,8 @@ def render_index(status: int = 200, **extra):
         type_names=type_names(),
         difficulty_names=difficulty_names(),
         answer_text=answer_text,
-        categories=service.categories(f["bank"]),
+        categories=shown,
+        more_categories=more,
         default_bank=service.DEFAULT_BANK,
         max_mb=limits_from_config().max_bytes // (1024 * 1024),
         **extra,
@@ -273,7 +274,7 @@ def question_page(template, q, form, problems=(), status=200, invalid=None, **ex
         type_names=type_names(),
         difficulty_names=difficulty_names(),
         banks=service.banks(),
-        categories=service.categories(),
+        categories=service.category_choices(None, (form or {}).get("category"))[0],
         reasons=list(extra.pop("reasons", [])) + reasons,
         invalid=fields,
         next=next_url(),
@@ -283,7 +284,7 @@ def question_page(template, q, form, problems=(), status=200, invalid=None, **ex
 
 
 def _question_or_404(qid) -> Question:
-    q = db.session.get(Question, qid)
+    q = service.get_question(qid)
     if q is None:
         abort(404)
     return q

@@ -6,20 +6,22 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from quiz.base import config as config_module
-from quiz.base.extensions import db, socketio
+from quiz.base.extensions import BUSY_TIMEOUT_MS, db, socketio
 from quiz.web.origins import OriginChecker
 
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
-    """WAL lets the projector read while a buzz is written; the busy timeout rides out bursts."""
+    """WAL lets the projector read while a buzz is written; the busy timeout rides out bursts
+    (the loop's command writes wait cooperatively instead: quiz/record/store.py)."""
     module = type(dbapi_connection).__module__
     if not module.startswith("sqlite3"):
         return
     cur = dbapi_connection.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA wal_autocheckpoint=0")  # checkpoints off the loop: quiz/base/wal.py
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
 

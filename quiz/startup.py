@@ -57,14 +57,19 @@ def start_serving(app) -> None:
 def prepare(app) -> None:
     # The server's files (backups, media, previews, logs) are for this account only.
     os.umask(0o077)
+    from question_bank import service
+
     with app.app_context():
+        service.finish_interrupted_imports()  # a crash mid-import: it completes or leaves nothing
         if app.config.get("QUIZ_DEMO"):
             load_demo()
         db.session.remove()
-    from question_bank import service
     from quiz.base.extensions import socketio
 
     service.start_preview_sweeper(app, socketio)  # unconfirmed import previews go after an hour
+    from quiz.base import wal
+
+    wal.start(app, socketio)  # the write-ahead log copied into the database off the loop
 
 
 # Python's cyclic collector, tuned for a server holding thousands of long-lived connections.

@@ -13,4 +13,5 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+BUSY_TIMEOUT_MS = 5000  # SQLite: how long a write waits for another's lock (quiz/factory.py)
 socketio = SocketIO()

@@ -299,9 +299,11 @@ def downgrade():
 
 def _head_and_next() -> tuple[str, str]:
     """This release's head revision and the number after it."""
-    head = max(name[:4] for name in os.listdir(os.path.join(schema.MIGRATIONS_DIR, "versions"))
-               if name[:4].isdigit())
-    return head, f"{int(head) + 1:04d}"
+    versions = os.path.join(schema.MIGRATIONS_DIR, "versions")
+    newest = max(n for n in os.listdir(versions) if n[:4].isdigit() and n.endswith(".py"))
+    with open(os.path.join(versions, newest), encoding="utf-8") as fh:  # "0004" or "0004_name"
+        head = re.search(r"^revision = ['\"]([^'\"]+)", fh.read(), re.M).group(1)
+    return head, f"{int(head[:4]) + 1:04d}"
 
 
 def test_an_older_revision_is_copied_then_upgraded(tmp_path, monkeypatch):
