@@ -14,6 +14,7 @@ if __name__ == "__main__" and SOCKETIO_GEVENT:
 
     monkey.patch_all()
 
+from quiz.base import offloop  # noqa: E402
 from quiz.base.extensions import socketio  # noqa: E402
 from quiz.factory import create_app  # noqa: E402
 from quiz.live.transport import TransportVersionError  # noqa: E402
@@ -23,6 +24,7 @@ try:
     app = create_app()  # applies quiz/live/transport.py, for every way of serving
 except TransportVersionError as err:
     sys.exit(str(err))
+offloop.use_processes(create_app)  # big imports are read in a child process made like this
 if served_by_flask_run():
     start_serving(app)
 

@@ -42,8 +42,9 @@ def figures(lat: list[float]) -> str:
         return "no acks"
     lat = sorted(lat)
     p99 = lat[max(0, int(len(lat) * 0.99) - 1)]
+    over = sum(x > 50 for x in lat)
     return (f"{len(lat)} acks, p50 {statistics.median(lat):.1f} ms, p99 {p99:.1f} ms, "
-            f"max {lat[-1]:.1f} ms")
+            f"max {lat[-1]:.1f} ms, over 50 ms: {over}")
 
 
 def _token(page: str, name: str) -> str:

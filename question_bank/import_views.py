@@ -9,6 +9,7 @@ form; the server re-reads the kept files and re-checks everything each time.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import io
 import os
@@ -93,6 +94,11 @@ def _sources(token: str) -> list:
             with open(os.path.join(folder, stem + ".name"), encoding="utf-8") as fh:
                 out.append((fh.read(), pathlib.Path(folder, entry)))
     return out
+
+
+def _kept_bytes(token: str) -> int:
+    """The size of the kept files: big ones are read in a child process (quiz/base/offloop.py)."""
+    return sum(path.stat().st_size for _, path in _sources(token))
 
 
 def _kept_token() -> str | None:
@@ -204,8 +210,9 @@ def _preview(
     posted (shown again), ``fix_errors``: {(file, sheet, row): [reasons]} of those that fail.
     The dry run and the page's rows are computed off the live loop; only a page is rendered."""
     page, view = _view_choice()
-    model = offloop.run_in_app(
-        _preview_model, token, bank, strict, columns, no_answer, page, view, fixed or {}, lang()
+    model = offloop.run_in_process(
+        _preview_model, token, bank, strict, columns, no_answer, page, view, fixed or {}, lang(),
+        weight=_kept_bytes(token),
     )
     if "refused" in model:  # the file itself was refused: start again
         shutil.rmtree(_upload_dir(token), ignore_errors=True)
@@ -253,7 +260,8 @@ def _page_model(report, sources, page, view, fixed, language) -> dict:
         if len(bad) > report.by_sheet.get(f"{layout.file} / {layout.sheet}", 0):
             failing.add(k)
     return {
-        "report": report,
+        "report": _slim(report),
+        "category_total": len(report.by_category),
         "data": data,
         "counts": counts,
         "problem_rows": rows,
@@ -270,6 +278,16 @@ def _page_model(report, sources, page, view, fixed, language) -> dict:
         "failing": failing,
         "file_problems": [p for p in report.problems if p.row is None][:LIST_CAP],
     }
+
+
+def _slim(report):
+    """The report as the page uses it: without its 100,000 preview questions, problems and
+    categories (the model is a child process's answer, pickled: the page shows one page of
+    them, from the model's own lists, and the counts)."""
+    return dataclasses.replace(
+        report, preview=[], problems=report.problems[:LIST_CAP],
+        warnings=report.warnings[:LIST_CAP], notes=report.notes[:LIST_CAP],
+        by_category=collections.Counter(dict(report.by_category.most_common(LIST_CAP))))
 
 
 def _problem_places(report) -> list:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import random
 from collections import Counter
 from dataclasses import dataclass, field
@@ -194,9 +195,21 @@ def import_files(
     All of it (the reading, the check against the bank, the report, the INSERTs and the commit)
     runs off the live loop, in a worker with its own session (``offloop.run_in_app``).
     """
-    return offloop.run_in_app(
+    return offloop.run_in_process(
         _import_files, sources, bank, dry_run, strict, limits, media_limits, columns,
-        no_answer, fixes, remember)
+        no_answer, fixes, remember, weight=_source_bytes(sources))
+
+
+def _source_bytes(sources) -> int:
+    """How big the sources are (paths by their size, bytes by their length)."""
+    total = 0
+    for source in sources:
+        src = source if isinstance(source, (str, os.PathLike)) else source[1]
+        if isinstance(src, (bytes, bytearray)):
+            total += len(src)
+        elif isinstance(src, (str, os.PathLike)) and os.path.isfile(src):
+            total += os.path.getsize(src)
+    return total
 
 
 def _import_files(sources, bank, dry_run, strict, limits, media_limits, columns, no_answer,

@@ -54,6 +54,13 @@ def start_serving(app) -> None:
         print(done, flush=True)
 
 
+def compile_templates(app) -> None:
+    """Compile every page's template before serving: the import preview's first render took
+    ~0.2 s on the loop, and a host's ack waited that long (docs/performance.md)."""
+    for name in app.jinja_env.list_templates(extensions=["html"]):
+        app.jinja_env.get_template(name)
+
+
 def prepare(app) -> None:
     # The server's files (backups, media, previews, logs) are for this account only.
     os.umask(0o077)
@@ -64,6 +71,7 @@ def prepare(app) -> None:
         if app.config.get("QUIZ_DEMO"):
             load_demo()
         db.session.remove()
+    compile_templates(app)
     from quiz.base.extensions import socketio
 
     service.start_preview_sweeper(app, socketio)  # unconfirmed import previews go after an hour

@@ -87,3 +87,68 @@ def run_in_app(fn, *args, **kwargs):
             return fn(*args, **kwargs)
 
     return run(in_app)
+
+
+# ---------------------------------------------------------------- work in a child process
+# A worker thread still shares the interpreter with the loop: a 100,000-row sheet read in one
+# kept a host's ack waiting for the interpreter (p99 60-85 ms, max 115-160 ms, even at a 1 ms
+# switch interval, docs/performance.md). Work big enough for that runs in a child process of
+# its own, with an app made by the factory the composition root hands over (``use_processes``),
+# so the loop's process only waits on a pipe.
+_factory = None
+CHILD_MIN_BYTES = 1_000_000  # below this (~8,000 questions) a thread is quicker than a start
+
+
+class ChildFailed(RuntimeError):
+    """The child process died or answered something that could not be read."""
+
+
+def use_processes(factory) -> None:
+    """Run ``run_in_process`` work in child processes whose app ``factory(config)`` makes
+    (called by the composition root when it serves; None turns it off)."""
+    global _factory
+    _factory = factory
+
+
+def run_in_process(fn, *args, weight: int = 0, **kwargs):
+    """``run_in_app(fn, ...)``, in a child process when processes are on and the work is big
+    (``weight``, its input's bytes, at least ``CHILD_MIN_BYTES``). ``fn``, its arguments and
+    its result are pickled, so ``fn`` is a module-level function; its exception is raised here.
+    """
+    if _factory is None or weight < CHILD_MIN_BYTES or getattr(_local, "worker", False):
+        return run_in_app(fn, *args, **kwargs)
+    import pickle
+
+    from flask import current_app
+
+    config = {}
+    for key, value in current_app.config.items():
+        try:
+            pickle.dumps(value)
+        except Exception:  # noqa: S112 - a value a child cannot be given is left to its default
+            continue
+        config[key] = value
+    config.update(SOCKETIO_ASYNC_MODE="threading", QUIZ_NO_TIMER=True, QUIZ_DEMO=False)
+    return _in_child(pickle.dumps((_factory, config, fn, args, kwargs)))
+
+
+def _in_child(job: bytes):
+    """The job in ``python -m quiz.base.child``; under gevent ``subprocess`` is gevent's, so
+    only this greenlet waits for it."""
+    import os
+    import pickle
+    import subprocess
+
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        p for p in (root, os.environ.get("PYTHONPATH")) if p))
+    done = subprocess.run([sys.executable, "-m", "quiz.base.child"], input=job, env=env,
+                          capture_output=True, timeout=1800, check=False)
+    try:
+        ok, value = pickle.loads(done.stdout)
+    except Exception as exc:
+        tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
+        raise ChildFailed(f"child process exited {done.returncode}: {tail[0]}") from exc
+    if ok:
+        return value
+    raise value

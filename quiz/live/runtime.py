@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 
 from quiz import engine
-from quiz.base import metrics
+from quiz.base import metrics, offloop
 from quiz.base.extensions import db, socketio
 from quiz.record import store
 from quiz.record.models import Contest
@@ -198,7 +198,8 @@ def snapshot_if_due(rt: Runtime) -> bool:
         if rt.seq - rt.snapshot_seq < store.SNAPSHOT_EVERY:
             return False
         seq, text = rt.seq, json.dumps(rt.state)
-    store.save_snapshot(rt.contest_id, seq, text)
+    # in a worker: SQLite's busy handler, waiting out an import's write lock, would stop the loop
+    offloop.run_in_app(store.save_snapshot, rt.contest_id, seq, text)
     rt.snapshot_seq = max(rt.snapshot_seq, seq)
     return True
 
