@@ -5,7 +5,8 @@
 
 Clients connect with auth {"role": "player"} (joined to room "phones") or {"role": "host"}.
 The host's ``go`` event (payload: the snapshot to send) broadcasts it once as ``state`` to the
-room and acks {"ok": true}. Same ping settings as the real server. Loopback only.
+room and acks {"ok": true}. Same ping settings as the real server (QUIZ_PING_INTERVAL,
+QUIZ_PING_TIMEOUT). Loopback only.
 """
 import os
 import sys
@@ -24,7 +25,10 @@ from flask import Flask  # noqa: E402
 from flask_socketio import SocketIO, join_room  # noqa: E402
 
 app = Flask(__name__)
-socketio = SocketIO(app, async_mode=MODE, ping_interval=10, ping_timeout=20,
+# the real server's heartbeat (QUIZ_PING_INTERVAL / QUIZ_PING_TIMEOUT, 10 / 20 s by default)
+socketio = SocketIO(app, async_mode=MODE,
+                    ping_interval=int(os.environ.get("QUIZ_PING_INTERVAL", "10")),
+                    ping_timeout=int(os.environ.get("QUIZ_PING_TIMEOUT", "20")),
                     cors_allowed_origins="*")
 version = [0]
 

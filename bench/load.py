@@ -33,6 +33,8 @@ so they never take a core the server wants.
 
     .venv/bin/python bench/load.py                         # N = 100, 500, 1000, 2000
     .venv/bin/python bench/load.py --sizes 100,500 --questions 4
+    QUIZ_PING_INTERVAL=600 QUIZ_PING_TIMEOUT=600 .venv/bin/python bench/load.py --sizes 1000
+                                  # CPU per broadcast without the heartbeat (docs/performance.md)
 
 Loopback only; every wait is bounded; the servers and client processes stop by themselves.
 """
