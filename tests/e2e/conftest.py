@@ -80,6 +80,25 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 1, "i
 
 
 @pytest.fixture
+def pages(browser, request):
+    """new(**context args) -> a page in its own browser context, waiting up to the test
+    module's ``T`` ms (8000 without one); all closed afterwards."""
+    made = []
+    timeout = getattr(request.module, "T", 8000)
+
+    def new(**ctx):
+        c = browser.new_context(**ctx)
+        made.append(c)
+        p = c.new_page()
+        p.set_default_timeout(timeout)
+        return p
+
+    yield new
+    for c in made:
+        c.close()
+
+
+@pytest.fixture
 def shoot():
     """shoot(page, name): a screenshot under tests/e2e/screenshots/ (and docs/img/ if asked)."""
     os.makedirs(SHOTS, exist_ok=True)

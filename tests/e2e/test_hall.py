@@ -59,22 +59,6 @@ def contest(hall_server, tmp_path):
     return make
 
 
-@pytest.fixture
-def pages(browser):
-    """new(name, **context args) -> a page in its own context; all closed afterwards."""
-    made = []
-
-    def new(**ctx):
-        c = browser.new_context(**ctx)
-        made.append(c)
-        p = c.new_page()
-        p.set_default_timeout(T)
-        return p
-
-    yield new
-    for c in made:
-        c.close()
-
 
 def sign_in(page, base, code, key, lang="zh_CN"):
     page.goto(f"{base}/host/{code}?lang={lang}")

@@ -22,21 +22,6 @@ def demo_server(tmp_path_factory):
     srv.stop()
 
 
-@pytest.fixture
-def pages(browser):
-    made = []
-
-    def new(**ctx):
-        c = browser.new_context(**ctx)
-        made.append(c)
-        p = c.new_page()
-        p.set_default_timeout(T)
-        return p
-
-    yield new
-    for c in made:
-        c.close()
-
 
 def organizer_page(pages, base, **ctx):
     page = pages(**({"viewport": {"width": 1366, "height": 768}, "locale": "zh-CN"} | ctx))

@@ -6,12 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE, start_server
-from tests.e2e.test_hall import (  # noqa: F401  (pages: a fixture)
-    adjust,
-    pages,
-    serious_violations,
-    sign_in,
-)
+from tests.e2e.test_hall import adjust, serious_violations, sign_in
 
 T = 8000
 
