@@ -67,6 +67,17 @@ def sign_in(page, base, code, key, lang="zh_CN"):
     expect(page.locator("#now-phase")).to_have_text(re.compile(r"\S"))      # the live state
 
 
+def open_first_buzz(host, proj, phone):
+    """From the lobby: the buzz round and its first question, then the buzzers open on the
+    phone (the host console's own keys)."""
+    host.keyboard.press("Space")
+    expect(proj.locator("#intro-title")).to_have_text("抢答题")
+    host.keyboard.press("Space")
+    expect(proj.locator("#q-stem")).to_contain_text("团队合作")
+    host.keyboard.press("b")
+    expect(phone.locator("#buzz")).to_have_attribute("data-state", "open")
+
+
 def join(page, base, code, team, name):
     page.goto(f"{base}/play/{code}")
     page.wait_for_selector("#join-teams[data-built]")     # the live buttons, from the state
@@ -382,12 +393,7 @@ def test_a_judges_tablet_rules_but_cannot_move_the_contest(contest, pages, shoot
     expect(judge.locator("#judge-badge")).to_be_visible()
     expect(judge.locator("#judge-key")).to_have_count(0)      # the judge never sees keys
     join(phone, base, code, "红星队", "张三")
-    host.keyboard.press("Space")
-    expect(proj.locator("#intro-title")).to_have_text("抢答题")
-    host.keyboard.press("Space")
-    expect(proj.locator("#q-stem")).to_contain_text("团队合作")
-    host.keyboard.press("b")
-    expect(phone.locator("#buzz")).to_have_attribute("data-state", "open")
+    open_first_buzz(host, proj, phone)
     phone.locator("#buzz").tap()
     # the judge sees the buzz and the private answer, and only right / wrong
     expect(judge.locator("#buzzes li")).to_have_count(1)

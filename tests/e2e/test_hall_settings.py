@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE, start_server
-from tests.e2e.test_hall import HALL, join, serious_violations, sign_in
+from tests.e2e.test_hall import HALL, join, open_first_buzz, serious_violations, sign_in
 
 T = 10000
 PASSWORD = "e2e-organizer-pw"
@@ -155,12 +155,7 @@ def test_the_judge_link_on_the_contest_page_opens_the_judge_console(demo_server,
     join(phone, base, code, "红星队", "张三")
     proj = pages(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
     proj.goto(f"{base}/screen/{code}")
-    host.keyboard.press("Space")
-    expect(proj.locator("#intro-title")).to_have_text("抢答题")
-    host.keyboard.press("Space")
-    expect(proj.locator("#q-stem")).to_contain_text("团队合作")
-    host.keyboard.press("b")
-    expect(phone.locator("#buzz")).to_have_attribute("data-state", "open")
+    open_first_buzz(host, proj, phone)
     phone.locator("#buzz").tap()
     right = tablet.locator("#actions button[data-action=judge-right]")
     expect(right).to_be_visible()
@@ -255,12 +250,7 @@ def test_the_phone_at_320_px_in_wechat_in_every_phase(demo_server, pages, shoot,
     fits(phone, "#s-wait", "#me-bar")                                 # the lobby
     shoot(phone, f"hallset-11-{tag}-lobby")
 
-    host.keyboard.press("Space")
-    expect(proj.locator("#intro-title")).to_have_text("抢答题")
-    host.keyboard.press("Space")
-    expect(proj.locator("#q-stem")).to_contain_text("团队合作")
-    host.keyboard.press("b")
-    expect(phone.locator("#buzz")).to_have_attribute("data-state", "open")
+    open_first_buzz(host, proj, phone)
     fits(phone, "#buzz", "#p-timer")                                  # buzz
     shoot(phone, f"hallset-12-{tag}-buzz")
 
