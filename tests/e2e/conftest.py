@@ -98,6 +98,16 @@ def pages(browser, request):
         c.close()
 
 
+def press_when(host, label: str, key: str = "Space", timeout: int = 8000):
+    """Press the host console's key once its big button says ``label``.
+
+    The projector and the console get the same broadcast but render it apart: a test that waits
+    on the projector and then presses at once can press into the console's previous state.
+    """
+    sync_api.expect(host.locator("#primary-label")).to_have_text(label, timeout=timeout)
+    host.keyboard.press(key)
+
+
 @pytest.fixture
 def shoot():
     """shoot(page, name): a screenshot under tests/e2e/screenshots/ (and docs/img/ if asked)."""

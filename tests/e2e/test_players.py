@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE, start_server
+from tests.e2e.conftest import PHONE, press_when, start_server
 from tests.e2e.test_hall import adjust, serious_violations, sign_in
 
 T = 8000
@@ -75,9 +75,9 @@ def test_players_see_their_points_answers_and_place_in_step(players_server, page
     join(wang, base, code, "蓝天队", "王五")
 
     # a per-player round: two players of one team answer differently
-    host.keyboard.press("Space")                      # the round's intro
+    press_when(host, "开始比赛")                       # the round's intro
     expect(proj.locator("#intro-title")).to_have_text("个人答题")
-    host.keyboard.press("Space")                      # the question: everyone answers
+    press_when(host, "出第一题")                       # the question: everyone answers
     expect(proj.locator("#q-stem")).to_contain_text("火警电话")
     tap(zhang, "B")
     tap(li, "A")
@@ -108,25 +108,22 @@ def test_players_see_their_points_answers_and_place_in_step(players_server, page
     host.keyboard.press("r")
     expect(zhang.locator("#me-personal")).to_have_text("个人 10 分 · 第 1 名 / 3 人")
 
-    expect(host.locator("#primary-label")).to_have_text("结束本环节")
-    host.keyboard.press("Space")                      # round end: the board beside the teams'
+    press_when(host, "结束本环节")                     # round end: the board beside the teams'
     expect(proj.locator("#board-pboard .pb-name")).to_have_text(["张三", "王五", "李四"])
     shoot(proj, "players-02-projector-round-end")
     axe(found, "projector with the player board", proj)
-    host.keyboard.press("Space")                      # the team round
+    press_when(host, "下一环节")                       # the team round
     expect(proj.locator("#intro-title")).to_have_text("全队答题")
-    host.keyboard.press("Space")
+    press_when(host, "出第一题")
     expect(proj.locator("#q-stem")).to_contain_text("沸点")
     tap(li, "true")                                   # the team's answer, by 李四
     host.keyboard.press("r")
     expect(zhang.locator("#me-score")).to_have_text("125")
-    expect(host.locator("#primary-label")).to_have_text("结束本环节")
-    host.keyboard.press("Space")                      # round end
+    press_when(host, "结束本环节")                     # round end
     expect(proj.locator("#board-title")).to_contain_text("全队答题")
-    expect(host.locator("#primary-label")).to_have_text("公布最终成绩")
 
     # the end: the projector reveals third, second, first; 红星队's phones wait for "first"
-    host.keyboard.press("Space")
+    press_when(host, "公布最终成绩")
     expect(proj.locator("#podium .pod")).to_have_count(3)
     expect(zhang.locator("#s-final")).to_be_visible()
     expect(zhang.locator("#final-wait")).to_have_text("名次揭晓中，请看大屏幕…")
