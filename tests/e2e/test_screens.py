@@ -38,6 +38,13 @@ def shots(shoot, pages, step, docs=()):
         shoot(page, f"{step}-{name}", f"{step}-{name}" if name in docs else None)
 
 
+def sweep(found, pages, step):
+    """axe-core's serious findings on every screen at this step (WCAG 2.1 AA)."""
+    from tests.e2e.test_hall import serious_violations
+    for name, page in pages.items():
+        found[f"{step} {name}"] = serious_violations(page)
+
+
 def test_contest_on_three_screens(screens, server, shoot):
     pages, dialogs, base, code = screens
     proj, host, a, b = pages["proj"], pages["host"], pages["a"], pages["b"]
@@ -165,6 +172,8 @@ def test_contest_on_three_screens(screens, server, shoot):
     expect(proj.locator("#q-explain")).to_contain_text(EXPLANATION)
     expect(a.locator("#res-answer")).to_contain_text("1921")
     shots(shoot, pages, "09-reveal")
+    found = {}
+    sweep(found, pages, "reveal")                    # the dimmed options keep their contrast
 
     # ---- to the all-answer round: question 2 is revealed unanswered, then the next round ----
     host.keyboard.press("Space")                      # question 2 (reading)
@@ -175,6 +184,7 @@ def test_contest_on_three_screens(screens, server, shoot):
     expect(proj.locator("#board-title")).to_be_visible()
     expect(proj.locator("#big-board .sb-row")).to_have_count(4)
     shots(shoot, pages, "10-round-end")
+    sweep(found, pages, "round end")
     host.keyboard.press("Space")                      # next round intro
     expect(proj.locator("#intro-title")).to_have_text("全员答题")
     host.keyboard.press("Space")                      # the question: everyone answers
@@ -199,6 +209,7 @@ def test_contest_on_three_screens(screens, server, shoot):
     expect(a.locator("#result")).to_have_class(re.compile("ok"))
     expect(b.locator("#result")).to_have_class(re.compile("bad"))
     shots(shoot, pages, "12-distribution", docs=("proj",))
+    sweep(found, pages, "distribution")
 
     # ---- a correction with a reason (A), undo (U), then the finish -------------------------
     host.keyboard.press("a")
@@ -222,6 +233,10 @@ def test_contest_on_three_screens(screens, server, shoot):
     expect(a.locator("#s-final")).to_be_visible()
     proj.wait_for_timeout(1500)                       # the podium rises
     shots(shoot, pages, "14-final", docs=("proj",))
+    expect(proj.locator("#podium-rule")).to_be_visible(timeout=10000)   # the reveal is over
+    sweep(found, pages, "final")
+    bad = {k: v for k, v in found.items() if v}
+    assert not bad, "\n".join(f"{k}: {v}" for k, v in bad.items())
 
     # the team named like a script tag was text everywhere: no alert ever ran
     assert dialogs == []
