@@ -15,6 +15,20 @@
   ring = new window.QuizCountdown($("ring"), function () { return live ? live.now() : Date.now(); },
     function (secs) { Sfx.tick(secs <= 1); });
 
+  // text that scales (WCAG 1.4.4): the font sizes of screen.css are times --ts, the reader's
+  // text size (1 to 2); a probe 1rem wide tells when the browser's text size changes
+  (function textScale() {
+    var probe = el("span", "ts-probe"); probe.setAttribute("aria-hidden", "true");
+    document.body.appendChild(probe);
+    function measure() {
+      var ts = Math.min(2, Math.max(1, probe.getBoundingClientRect().width / 16));
+      document.documentElement.style.setProperty("--ts", ts.toFixed(3));
+      document.body.classList.toggle("big-text", ts > 1.2);
+    }
+    measure();
+    if (window.ResizeObserver) new ResizeObserver(measure).observe(probe);
+  })();
+
   function show(view) {
     ["v-lobby", "v-intro", "v-question", "v-choosing", "v-board", "v-podium"].forEach(function (id) {
       $(id).hidden = id !== view;
@@ -336,6 +350,10 @@
     box.dataset.stage = String(shown);
     $("podium-rest").hidden = !done; $("podium-rule").hidden = !done;
     $("reveal-wait").hidden = done;
+    // the best players beside the podium, once first place is out (it would tell who won)
+    var pboard = $("podium-pboard"), withBoard = !!(s.player_board && s.player_board.length);
+    $("v-podium").classList.toggle("with-pboard", withBoard && done);
+    if (done) window.QuizPlayerBoard.draw(pboard, s); else pboard.hidden = true;
     if (shown !== revealSeen) {
       if (revealSeen >= 0 && shown > revealSeen) { if (done) Sfx.fanfare(); else Sfx.reveal(); }
       revealSeen = shown;

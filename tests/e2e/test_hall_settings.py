@@ -59,6 +59,13 @@ def test_the_form_s_word_filter_and_extra_time_reach_the_phone(demo_server, page
         org.locator("#rounds fieldset.round").first.locator(".remove-round").click()
     expect(org.locator("#rounds fieldset.round")).to_have_count(1)
     expect(org.locator("#rounds fieldset.round")).to_have_attribute("data-kind", "all_answer")
+    # each field sits under its own label, as wide as the name field beside it
+    name_box = org.locator("#contest-name").bounding_box()
+    words_box = org.locator("#name-filter").bounding_box()
+    label_box = org.locator("label", has=org.locator("#name-filter")).bounding_box()
+    assert words_box["y"] > label_box["y"] + 15, (label_box, words_box)     # a line of its own
+    assert abs(words_box["x"] - name_box["x"]) < 2
+    assert abs(words_box["width"] - name_box["width"]) < 2
     org.fill("#name-filter", "坏蛋\nbad")
     extra = org.locator("#contest-settings [data-setting=extra_time]")
     expect(extra.locator("option")).to_have_text(["不加时", "+50%", "+100%（双倍）"])
@@ -284,6 +291,9 @@ def test_projector_and_host_with_text_at_200_percent(demo_server, pages, shoot, 
     sign_in(host, base, code, made["host_key"])
     for page in (proj, host):
         page.evaluate(BIG_TEXT)
+    expect(proj.locator("#join-code")).to_have_text(code)
+    shoot(proj, "hallset-15b-projector-lobby-text-200")
+    fits(proj, "#join-code", ".lobby-qr img")
     host.keyboard.press("Space")
     expect(proj.locator("#intro-title")).to_have_text("抢答题")
     host.keyboard.press("Space")
@@ -293,4 +303,12 @@ def test_projector_and_host_with_text_at_200_percent(demo_server, pages, shoot, 
     shoot(host, "hallset-16-host-text-200")
     shoot(proj, "hallset-17-projector-text-200")
     fits(host, "#primary", "#actions button", "#teams")
-    fits(proj, "#q-stem", "#rail")
+    fits(proj, "#q-stem", "#rail", "#ring", "#rail .sb-name")
+    # the projector's text is twice its size (its sizes follow the screen's height, times the
+    # reader's text size): the type label is 3 % of the height, so 2 × 32.4 px
+    size = "parseFloat(getComputedStyle(document.querySelector(%r)).fontSize)"
+    assert abs(proj.evaluate(size % "#q-kind") - 2 * 0.03 * 1080) < 1
+    assert proj.evaluate(size % "#rail .sb-score") > 2 * 0.036 * 1080 - 1
+    # the rail grows with its text: the teams' names are whole, not cut to "红.."
+    assert proj.evaluate("[...document.querySelectorAll('#rail .sb-name')]"
+                         ".every(n => n.scrollWidth <= n.clientWidth)")

@@ -132,10 +132,13 @@ def test_players_see_their_points_answers_and_place_in_step(players_server, page
     shoot(zhang, "players-03-phone-waiting-for-the-reveal")
     expect(proj.locator("#podium")).to_have_attribute("data-stage", "2", timeout=10000)
     assert not zhang.locator("#final-rank").is_visible()         # second is out, not first
+    assert not proj.locator("#podium-pboard").is_visible()       # the players wait for first too
     assert "1" not in zhang.locator("#me-bar").inner_text().replace("125", "")
     assert "第 1 名" not in zhang.locator("#app").inner_text()     # nor a personal rank
     expect(wang.locator("#final-rank")).to_have_text("第 2 名")   # 蓝天队 is second: shown
     expect(proj.locator("#podium")).to_have_attribute("data-stage", "3", timeout=10000)
+    expect(proj.locator("#podium-pboard .pb-name")).to_have_text(["张三", "王五", "李四"])
+    expect(proj.locator("#podium-pboard .pb-points")).to_have_text(["10", "10", "0"])
     expect(zhang.locator("#final-rank")).to_have_text("第 1 名", timeout=1000)
     expect(zhang.locator("#final-wait")).to_be_hidden()
     expect(zhang.locator("#me-personal")).to_have_text("个人 10 分 · 第 1 名 / 3 人")
@@ -159,6 +162,7 @@ def test_players_see_their_points_answers_and_place_in_step(players_server, page
     shoot(li, "players-04-phone-own-answers")
     shoot(proj, "players-04-projector-podium")
     axe(found, "phone with its own answers", li)
+    axe(found, "projector podium with the player board", proj)
     assert not any(found.values()), found
 
     # a reloaded phone still has them, and its place (the reveal is over)
