@@ -95,6 +95,16 @@ class Nginx:
                              "node": rest[2].removeprefix("node=")})
         return rows
 
+    def log_after(self, count: int, wait: float = 5.0) -> list[dict]:
+        """The access log once it has more than ``count`` rows: nginx writes a request's line
+        after it has sent the response, so a client can read the log before its line is in."""
+        deadline = time.monotonic() + wait
+        while True:
+            rows = self.log()
+            if len(rows) > count or time.monotonic() > deadline:
+                return rows
+            time.sleep(0.02)
+
     def session(self, node=None) -> requests.Session:
         """A browser's HTTP session trusting our certificate, optionally with its node cookie."""
         s = requests.Session()
@@ -109,9 +119,11 @@ def node_keys(proxy: Nginx, ports) -> dict[int, str]:
     """A quiz_node cookie value that nginx's hash sends to each app port."""
     found = {}
     for i in range(200):
-        key = f"pin-{i}"
+        key, before = f"pin-{i}", len(proxy.log())
         assert proxy.session(key).get(proxy.url + "/join", timeout=10).status_code == 200
-        port = int(proxy.log()[-1]["upstream"].rsplit(":", 1)[1])
+        row = proxy.log_after(before)[-1]
+        assert row["path"] == "/join" and row["node"] == key, row
+        port = int(row["upstream"].rsplit(":", 1)[1])
         found.setdefault(port, key)
         if len(found) == len(ports):
             return found
@@ -199,8 +211,15 @@ def test_a_buzz_in_question_through_nginx_with_a_phone_on_long_polling(deploymen
         during = proxy.log()
     finally:
         close_all(clients)
-    # a websocket is logged when it closes: now every client's requests are in the log
-    log = [r for r in proxy.log() if r["path"].startswith("/socket.io/")]
+    # a websocket is logged when it closes: now every client's requests are in the log (nginx
+    # writes a line after the connection ends, so it is waited for, up to 5 s)
+    deadline = time.monotonic() + 5
+    while True:
+        log = [r for r in proxy.log() if r["path"].startswith("/socket.io/")]
+        nodes = {r["node"] for r in log}
+        if {pin[a.port], pin[b.port]} <= nodes or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
     used = {c: {r["upstream"] for r in log if r["node"] == c}
             for c in (pin[a.port], pin[b.port])}
     assert used == {pin[a.port]: {f"127.0.0.1:{a.port}"}, pin[b.port]: {f"127.0.0.1:{b.port}"}}
