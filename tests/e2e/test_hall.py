@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE, start_server
+from tests.e2e.conftest import PHONE, press_when, start_server
 
 T = 8000                           # ms to wait for a screen to follow the state
 
@@ -72,7 +72,7 @@ def open_first_buzz(host, proj, phone):
     phone (the host console's own keys)."""
     host.keyboard.press("Space")
     expect(proj.locator("#intro-title")).to_have_text("抢答题")
-    host.keyboard.press("Space")
+    press_when(host, "出第一题")
     expect(proj.locator("#q-stem")).to_contain_text("团队合作")
     host.keyboard.press("b")
     expect(phone.locator("#buzz")).to_have_attribute("data-state", "open")

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE, start_server
+from tests.e2e.conftest import PHONE, press_when, start_server
 from tests.e2e.test_hall import HALL, join, open_first_buzz, serious_violations, sign_in
 
 T = 10000
@@ -109,7 +109,7 @@ def test_the_form_s_word_filter_and_extra_time_reach_the_phone(demo_server, page
     # the question's 20 s are 40 s with +100 %, on the phone and the projector
     host.keyboard.press("Space")                      # the round's intro
     expect(proj.locator("#intro-title")).to_be_visible()
-    host.keyboard.press("Space")                      # the question: answers are collected
+    press_when(host, "出第一题")                      # the question: answers are collected
     expect(phone.locator("#p-timer")).to_be_visible()
     forty = re.compile(r"^(3[6-9]|40)$")              # a few seconds may pass meanwhile
     expect(phone.locator("#p-ring .ring-num")).to_have_text(forty)
@@ -263,14 +263,14 @@ def test_the_phone_at_320_px_in_wechat_in_every_phase(demo_server, pages, shoot,
 
     jump_to(host, "全员答题")
     expect(proj.locator("#intro-title")).to_have_text("全员答题")
-    host.keyboard.press("Space")
+    press_when(host, "出第一题")
     expect(phone.locator("#s-answer")).to_be_visible()
     fits(phone, "#tiles button", "#ans-stem")                          # answer choices
     shoot(phone, f"hallset-13-{tag}-choices")
 
     jump_to(host, "风险题")
     expect(proj.locator("#intro-title")).to_have_text("风险题")
-    host.keyboard.press("Space")
+    press_when(host, "开始选题")
     expect(phone.locator("#s-wager")).to_be_visible()
     fits(phone, "#wager-values button", "#wager-pass")                # wager
     shoot(phone, f"hallset-14-{tag}-wager")
@@ -296,7 +296,7 @@ def test_projector_and_host_with_text_at_200_percent(demo_server, pages, shoot, 
     fits(proj, "#join-code", ".lobby-qr img")
     host.keyboard.press("Space")
     expect(proj.locator("#intro-title")).to_have_text("抢答题")
-    host.keyboard.press("Space")
+    press_when(host, "出第一题")
     expect(proj.locator("#q-stem")).to_contain_text("团队合作")
     host.keyboard.press("b")
     expect(host.locator("#actions button[data-action=close_buzzers]")).to_be_visible()

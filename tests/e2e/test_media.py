@@ -14,7 +14,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE, created_contest, start_server
+from tests.e2e.conftest import PHONE, created_contest, press_when, start_server
 from tests.unit.test_media_sheet import HEAD, png, wav, workbook_bytes, zip_bundle
 
 T = 8000
@@ -153,7 +153,7 @@ def test_picture_and_audio_questions(media_server, browser, shoot):
 
         host.keyboard.press("Space")  # round intro
         expect(proj.locator("#intro-title")).to_have_text("看图听音")
-        host.keyboard.press("Space")  # the picture question
+        press_when(host, "出第一题")  # the picture question
         expect(proj.locator("#q-stem")).to_contain_text("标志是什么颜色")
         img = proj.locator("#q-media img")
         expect(img).to_be_visible()

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import PHONE, press_when
 
 XSS = "<script>alert(1)</script>"
 EXPLANATION = "嘉兴南湖"          # part of question 1's explanation: never on the projector early
@@ -187,7 +187,7 @@ def test_contest_on_three_screens(screens, server, shoot):
     sweep(found, pages, "round end")
     host.keyboard.press("Space")                      # next round intro
     expect(proj.locator("#intro-title")).to_have_text("全员答题")
-    host.keyboard.press("Space")                      # the question: everyone answers
+    press_when(host, "出第一题")                      # the question: everyone answers
     expect(proj.locator("#q-stem")).to_contain_text("火警电话")
     expect(a.locator("#tiles .tile")).to_have_count(4)
     expect(b.locator("#tiles .tile")).to_have_count(4)

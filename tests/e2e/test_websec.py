@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE, start_server
+from tests.e2e.conftest import PHONE, press_when, start_server
 from tests.helpers import contest_spec, question
 
 PASSWORD = "e2e-organizer-pw"
@@ -229,7 +229,7 @@ def test_team_card_link_joins_at_once_and_plays_public_code_waits_for_the_host(s
     # and they play: the buzz-in question, A buzzes first
     host.keyboard.press("Space")
     expect(a.locator("#wait-text")).to_contain_text("抢答题")
-    host.keyboard.press("Space")
+    press_when(host, "出第一题")
     expect(host.locator("#primary-label")).to_have_text("开放抢答")
     host.keyboard.press("b")
     expect(a.locator("#buzz")).to_have_attribute("data-state", "open")
