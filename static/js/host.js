@@ -6,7 +6,8 @@
   var root = document.getElementById("app");
   var code = root.dataset.contest;
   var $ = function (id) { return document.getElementById(id); };
-  var live, s = null, presence = null, toastTimer = null, busy = false, queued = false;
+  var live, s = null, presence = null, toastTimer = null, busy = false, queued = [],
+    awaitVersion = null, awaitTimer = null;
 
   function toast(text, bad) {
     var t = $("toast"); t.textContent = text; t.className = "toast" + (bad ? " bad" : ""); t.hidden = false;
@@ -22,12 +23,21 @@
     for (var k in fields || {}) payload[k] = fields[k];
     busy = true;
     live.emit("host", payload, function (ack) {
-      // the new state arrives before the ack (same socket), so a queued Space sees it
-      busy = false;
-      if (!ack.ok) { queued = false; toast(errText(ack), true); }
+      if (!ack.ok) { queued = []; toast(errText(ack), true); }
       if (done) done(ack);
-      if (queued) { var k = queued; queued = false; runKey(k); }
+      // A queued key acts on the state this command made. The ack can overtake that state
+      // (a broadcast through Redis, a busy socket): then the key waits for it, 2 s at most.
+      if (ack.ok && ack.version != null && s && s.version < ack.version) {
+        awaitVersion = ack.version;
+        clearTimeout(awaitTimer); awaitTimer = setTimeout(release, 2000);
+        return;
+      }
+      release();
     });
+  }
+  function release() {
+    busy = false; awaitVersion = null; clearTimeout(awaitTimer);
+    while (!busy && queued.length) runKey(queued.shift());   // in the order pressed
   }
   function legal(name) { return !!(s && s.legal && s.legal.indexOf(name) >= 0); }
   function qid() { return s && s.question ? s.question.id : null; }
@@ -446,6 +456,7 @@
     $("conn").dataset.ok = "1";
     renderQuestion(); renderActions(); renderBuzzes(); renderTeams(); renderLog();
     $("lobby-state").textContent = s.lobby_locked ? T("h.lobby_locked") : T("h.lobby_open");
+    if (awaitVersion != null && s.version >= awaitVersion) release();   // the queued key's turn
   }
 
   var ring = new window.QuizCountdown($("ring"), function () { return live ? live.now() : Date.now(); });
@@ -464,8 +475,8 @@
     e.preventDefault();
     if (e.repeat) return;
     // one step at a time, in order: a key pressed while a command is on its way waits for
-    // its ack (the new state arrives first), so it acts on what the host now sees
-    if (busy) { queued = k; return; }
+    // its ack and the state it made (act, release), so it acts on what the host then sees
+    if (busy) { if (queued.length < 3) queued.push(k); return; }
     runKey(k);
   });
   // a clicked button keeps no focus, so Space never "clicks" it again
