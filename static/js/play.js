@@ -78,14 +78,18 @@
       b.type = "button"; b.dataset.team = String(t.id);
       b.style.setProperty("--team", UI.safeColor(t.color));
       b.setAttribute("aria-pressed", String(pickedTeam === t.id));
-      b.addEventListener("click", function () {
-        pickedTeam = t.id;
-        Array.prototype.forEach.call(box.children, function (c) { c.setAttribute("aria-pressed", String(c === b)); });
-        $("join-name").focus();
-      });
       box.appendChild(b);
     });
   }
+  // one listener for the team buttons, the page's own (there before the first state, on a slow
+  // phone a tap lands on them) and those the state builds: a team picked stays picked
+  $("join-teams").addEventListener("click", function (e) {
+    var b = e.target.closest && e.target.closest("button.team-pick");
+    if (!b) return;
+    pickedTeam = Number(b.dataset.team);
+    Array.prototype.forEach.call(this.children, function (c) { c.setAttribute("aria-pressed", String(c === b)); });
+    $("join-name").focus();
+  });
   $("join-form").addEventListener("submit", function (e) {
     e.preventDefault();
     var name = $("join-name").value.trim();
