@@ -108,6 +108,14 @@ def press_when(host, label: str, key: str = "Space", timeout: int = 8000):
     host.keyboard.press(key)
 
 
+def press_in(host, phase: str, key: str, timeout: int = 8000):
+    """Press the host console's key once the console itself is in ``phase`` (``press_when``'s
+    twin for the keys beside the big button: B, R, ...)."""
+    sync_api.expect(host.locator("#now-phase")).to_have_attribute("data-phase", phase,
+                                                                  timeout=timeout)
+    host.keyboard.press(key)
+
+
 @pytest.fixture
 def shoot():
     """shoot(page, name): a screenshot under tests/e2e/screenshots/ (and docs/img/ if asked)."""

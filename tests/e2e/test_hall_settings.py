@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE, press_when, start_server
+from tests.e2e.conftest import PHONE, press_in, press_when, start_server
 from tests.e2e.test_hall import HALL, join, open_first_buzz, serious_violations, sign_in
 
 T = 10000
@@ -298,7 +298,7 @@ def test_projector_and_host_with_text_at_200_percent(demo_server, pages, shoot, 
     expect(proj.locator("#intro-title")).to_have_text("抢答题")
     press_when(host, "出第一题")
     expect(proj.locator("#q-stem")).to_contain_text("团队合作")
-    host.keyboard.press("b")
+    press_in(host, "reading", "b")
     expect(host.locator("#actions button[data-action=close_buzzers]")).to_be_visible()
     shoot(host, "hallset-16-host-text-200")
     shoot(proj, "hallset-17-projector-text-200")

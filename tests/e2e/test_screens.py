@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE, press_when
+from tests.e2e.conftest import PHONE, press_in, press_when
 
 XSS = "<script>alert(1)</script>"
 EXPLANATION = "嘉兴南湖"          # part of question 1's explanation: never on the projector early
@@ -178,14 +178,14 @@ def test_contest_on_three_screens(screens, server, shoot):
     # ---- to the all-answer round: question 2 is revealed unanswered, then the next round ----
     host.keyboard.press("Space")                      # question 2 (reading)
     expect(proj.locator("#q-stem")).to_contain_text("沸点")
-    host.keyboard.press("r")                          # reveal: closes it unanswered
+    press_in(host, "reading", "r")                    # reveal: closes it unanswered
     expect(proj.locator("#q-options .opt.right")).to_have_count(1)
-    host.keyboard.press("Space")                      # round end
+    press_in(host, "closed", "Space")                 # round end
     expect(proj.locator("#board-title")).to_be_visible()
     expect(proj.locator("#big-board .sb-row")).to_have_count(4)
     shots(shoot, pages, "10-round-end")
     sweep(found, pages, "round end")
-    host.keyboard.press("Space")                      # next round intro
+    press_in(host, "round_end", "Space")              # next round intro
     expect(proj.locator("#intro-title")).to_have_text("全员答题")
     press_when(host, "出第一题")                      # the question: everyone answers
     expect(proj.locator("#q-stem")).to_contain_text("火警电话")
@@ -201,7 +201,7 @@ def test_contest_on_three_screens(screens, server, shoot):
 
     host.keyboard.press("Space")                      # close answers
     expect(proj.locator("#q-status")).to_contain_text("本题结束")
-    host.keyboard.press("Space")                      # reveal and score
+    press_in(host, "closed", "Space")                 # reveal and score
     expect(proj.locator("#q-options .opt.right")).to_have_attribute("data-key", "B")
     expect(proj.locator("#q-options .opt[data-key='A'] .opt-count")).to_have_text("1 队")
     expect(proj.locator("#q-options .opt[data-key='B'] .opt-count")).to_have_text("1 队")
@@ -226,7 +226,7 @@ def test_contest_on_three_screens(screens, server, shoot):
 
     host.keyboard.press("Space")                      # round end
     expect(proj.locator("#board-title")).to_be_visible()
-    host.keyboard.press("Space")                      # no round left: the final standings
+    press_in(host, "round_end", "Space")              # no round left: the final standings
     expect(proj.locator("#podium .pod")).to_have_count(4)          # 110, then three tied at 100
     expect(proj.locator("#podium .pod-2")).to_have_count(3)
     expect(proj.locator("#podium .pod-1")).to_contain_text(XSS)
