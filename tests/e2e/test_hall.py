@@ -209,15 +209,23 @@ def test_phone_countdown_keeps_step_with_the_projector_and_warns_before_time_is_
     shoot(phone, "hall-02-phone-timeout")
 
 
-# The console's socket hands every `state` over 400 ms late: the ack of a command overtakes
-# the state it made, as it can through Redis or on a busy socket.
-LATE_STATES = """() => {
-  const emit = io.Socket.prototype.emitEvent;
-  io.Socket.prototype.emitEvent = function (args) {
-    if (args[0] !== "state") return emit.call(this, args);
-    setTimeout(() => emit.call(this, args), 400);
-  };
+# Every `state` the page's socket receives is handed over ``ms`` late: installed before the
+# page's scripts, as the Socket.IO client defines window.io.
+LATE_STATES = """(ms) => {
+  let real;
+  Object.defineProperty(window, "io", { configurable: true, get() { return real; }, set(v) {
+    real = v;
+    const emit = v.Socket.prototype.emitEvent;
+    v.Socket.prototype.emitEvent = function (args) {
+      if (args[0] !== "state") return emit.call(this, args);
+      setTimeout(() => emit.call(this, args), ms);
+    };
+  } });
 }"""
+
+
+def late_states(page, ms: int) -> None:
+    page.add_init_script(f"({LATE_STATES})({int(ms)})")
 
 
 def test_keys_pressed_back_to_back_each_act_on_the_state_the_last_one_made(contest, pages):
@@ -226,8 +234,8 @@ def test_keys_pressed_back_to_back_each_act_on_the_state_the_last_one_made(conte
     proj = pages(viewport={"width": 1280, "height": 720}, locale="zh-CN")
     host = pages(viewport={"width": 1440, "height": 900}, locale="zh-CN")
     proj.goto(f"{base}/screen/{code}")
+    late_states(host, 400)        # every ack overtakes the state its command made
     sign_in(host, base, code, hall["key"])
-    host.evaluate(LATE_STATES)
     host.keyboard.press("Space")                 # the buzz round's intro
     host.keyboard.press("Space")                 # at once: its first question
     host.keyboard.press("b")                     # at once: the buzzers open
@@ -238,26 +246,11 @@ def test_keys_pressed_back_to_back_each_act_on_the_state_the_last_one_made(conte
     expect(host.locator("#now-phase")).to_have_text("抢答中")   # and none acted twice
 
 
-# The phone's socket hands every `state` over 1.5 s late (a slow phone on the hall's Wi-Fi):
-# installed before the page's scripts, as the Socket.IO client defines window.io.
-LATE_PHONE_STATES = """(() => {
-  let real;
-  Object.defineProperty(window, "io", { configurable: true, get() { return real; }, set(v) {
-    real = v;
-    const emit = v.Socket.prototype.emitEvent;
-    v.Socket.prototype.emitEvent = function (args) {
-      if (args[0] !== "state") return emit.call(this, args);
-      setTimeout(() => emit.call(this, args), 1500);
-    };
-  } });
-})()"""
-
-
 def test_a_team_tapped_before_the_live_state_arrives_stays_picked(contest, pages):
     hall = contest()
     base, code = hall["url"], hall["code"]
     phone = pages(**PHONE)
-    phone.add_init_script(LATE_PHONE_STATES)
+    late_states(phone, 1500)      # a slow phone on the hall's Wi-Fi
     phone.goto(f"{base}/play/{code}")
     blue = phone.locator("button.team-pick", has_text="蓝天队")
     blue.click()                                  # the page's own button: no state yet
